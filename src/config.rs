@@ -1,0 +1,133 @@
+//! `site.yaml`: the site's settings. Unknown keys are errors naming the key
+//! and its line; every field but `title` has a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::yaml;
+
+/// The settings in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, shown in every page header and `<title>`.
+    pub title: String,
+    /// Language tag of the content (`<html lang>`), `zh-CN` by default.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// One-paragraph description shown on the home page and in `<meta>`.
+    #[serde(default)]
+    pub description: String,
+    /// Theme folder under `themes/`; its files override the built-in default theme.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Who publishes the site (shown in the footer).
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// Extra footer text (Markdown).
+    #[serde(default)]
+    pub footer: Option<String>,
+}
+
+fn default_language() -> String {
+    "zh-CN".to_string()
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Reads and checks `ROOT/site.yaml`. `display` is the path used in diagnostics.
+pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
+    let path = root.join(CONFIG_FILE);
+    let display = PathBuf::from(CONFIG_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(
+            &display,
+            0,
+            0,
+            format!("cannot read the site configuration: {e}"),
+        )
+        .with_hint(format!(
+            "create {} with at least `title: …`, or pass --root to the site folder",
+            path.display()
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(&display, 1, 1, "site.yaml is not valid UTF-8")
+            .with_hint("save the file as UTF-8")
+    })?;
+    parse_config(&text).map(|c| (c, text))
+}
+
+/// Parses the text of `site.yaml`.
+pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
+    let config: SiteConfig = yaml::from_str(text, 1).map_err(|e| {
+        let hint = if e.message.contains("unknown field") {
+            "known keys: title, language, description, theme, publisher, footer"
+        } else if e.message.contains("missing field") {
+            "site.yaml needs at least `title: 站点名称`"
+        } else {
+            "check the YAML syntax: `key: value`, one per line"
+        };
+        Diagnostic::error(
+            CONFIG_FILE,
+            e.line,
+            e.column,
+            format!("site.yaml: {}", e.message),
+        )
+        .with_hint(hint)
+    })?;
+    let valid_theme = !config.theme.is_empty()
+        && config
+            .theme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_theme {
+        let line = yaml::key_line(text, "theme").unwrap_or(1);
+        return Err(Diagnostic::error(
+            CONFIG_FILE,
+            line,
+            1,
+            format!("invalid theme name `{}`", config.theme),
+        )
+        .with_hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"));
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = parse_config("title: 学习\n").unwrap();
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.theme, "default");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse_config("title: 学习\nthem: dark\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("unknown field `them`"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_title_and_bad_theme() {
+        assert!(
+            parse_config("language: zh-CN\n")
+                .unwrap_err()
+                .message
+                .contains("title")
+        );
+        let e = parse_config("title: a\ntheme: ../x\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

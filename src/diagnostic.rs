@@ -1,0 +1,210 @@
+//! Diagnostics: what went wrong, where (`path:line:col`), and what to do.
+//!
+//! Every stage reports problems as [`Diagnostic`] values instead of failing at
+//! the first one, so a build lists all its problems together. [`render`] shows
+//! them with the offending source line underlined (codespan-reporting).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// Reported, but the build goes on.
+    Warning,
+}
+
+/// One problem in one place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    /// 1-based line (0 when the problem concerns the whole file).
+    pub line: usize,
+    /// 1-based column in characters (0 when unknown).
+    pub column: usize,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One-line description.
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `path:line:column`.
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `path:line:column`.
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, column, message)
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {kind}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Byte range of `column` to the end of `line` in `text` (both 1-based).
+fn span_of(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let content = l.trim_end_matches(['\n', '\r']);
+            let offset: usize = content
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            let end = start + content.len();
+            let begin = (start + offset).min(end);
+            return Some(begin..end.max(begin));
+        }
+        start += l.len();
+    }
+    None
+}
+
+/// Renders diagnostics for a terminal or a log, each with its source line when
+/// the file's text is in `sources` (keyed by the same path as the diagnostic).
+pub fn render(diagnostics: &[Diagnostic], sources: &HashMap<PathBuf, String>) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids: HashMap<&Path, usize> = HashMap::new();
+    let config = Config::default();
+    let mut out = String::new();
+    for d in diagnostics {
+        let report = match d.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
+        }
+        .with_message(&d.message);
+        let notes: Vec<String> = d.hint.iter().map(|h| format!("hint: {h}")).collect();
+        let text = sources.get(&d.path);
+        let span = text.and_then(|t| {
+            if d.line > 0 {
+                span_of(t, d.line, d.column.max(1))
+            } else {
+                None
+            }
+        });
+        let rendered = match (text, span) {
+            (Some(text), Some(span)) => {
+                let id = *ids
+                    .entry(d.path.as_path())
+                    .or_insert_with(|| files.add(d.path.display().to_string(), text.clone()));
+                let report = report
+                    .with_labels(vec![Label::primary(id, span)])
+                    .with_notes(notes);
+                term::emit_into_string(&config, &files, &report).ok()
+            }
+            _ => None,
+        };
+        match rendered {
+            Some(r) => out.push_str(&r),
+            None => {
+                out.push_str(&d.to_string());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// One line per diagnostic, `path:line:col: severity: message` (for tests, CI
+/// logs and the preview overlay).
+pub fn render_plain(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_points_at_the_source_line() {
+        let mut sources = HashMap::new();
+        sources.insert(
+            PathBuf::from("content/a.md"),
+            "---\ntitel: x\n---\n".to_string(),
+        );
+        let d = Diagnostic::error("content/a.md", 2, 1, "unknown field `titel`")
+            .with_hint("did you mean `title`?");
+        let out = render(&[d.clone()], &sources);
+        assert!(out.contains("content/a.md:2:1"), "{out}");
+        assert!(out.contains("titel: x"), "{out}");
+        assert!(out.contains("did you mean `title`?"), "{out}");
+        assert_eq!(
+            d.to_string().lines().next(),
+            Some("content/a.md:2:1: error: unknown field `titel`")
+        );
+    }
+
+    #[test]
+    fn span_handles_multibyte_columns() {
+        let text = "一二三\n四五六";
+        assert_eq!(span_of(text, 2, 2), Some(13..19));
+        assert_eq!(span_of(text, 3, 1), None);
+    }
+}

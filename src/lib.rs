@@ -1,0 +1,210 @@
+//! shiyi (释义) compiles directives, the laws they cite and their annotations,
+//! written as Markdown with YAML front matter under `content/`, into a static
+//! study website.
+//!
+//! The pipeline runs one way, each stage a module with its own types:
+//!
+//! ```text
+//! load::load(root)            -> Loaded     read site.yaml and content/ (walkdir, front matter)
+//! Loaded::resolve(options)    -> Resolved   clause trees and ids, attachments, order; diagnostics
+//! Resolved::render(&Theme)    -> Rendered   Markdown → HTML (pulldown-cmark), Tera templates
+//! Rendered::write(out)        -> ()         atomic swap into output/
+//! ```
+//!
+//! [`build`] runs all four; [`check`] stops before writing.
+
+pub mod clause;
+pub mod config;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod import;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use diagnostic::{Diagnostic, has_errors};
+use load::Loaded;
+use render::Rendered;
+use resolve::{ResolveOptions, Resolved};
+use theme::Theme;
+
+impl Loaded {
+    /// Resolve stage (see [`resolve::resolve`]).
+    pub fn resolve(self, options: ResolveOptions) -> Resolved {
+        resolve::resolve(self, options)
+    }
+}
+
+impl Resolved {
+    /// Render stage (see [`render::render`]).
+    pub fn render(&self, theme: &Theme) -> Rendered {
+        render::render(self, theme)
+    }
+}
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holds `site.yaml`, `content/`, `themes/`).
+    pub root: PathBuf,
+    /// The output folder (`ROOT/output` by default).
+    pub output: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// The output folder to write.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything worked (warnings allowed).
+    Success,
+    /// Content errors: nothing was written.
+    ContentErrors,
+    /// The configuration (site.yaml, theme, output folder) is unusable.
+    ConfigErrors,
+}
+
+impl Status {
+    /// The process exit code: 0, 1 or 2.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Status::Success => 0,
+            Status::ContentErrors => 1,
+            Status::ConfigErrors => 2,
+        }
+    }
+}
+
+/// The result of [`check`] or [`build`].
+#[derive(Debug)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Every problem found, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source texts, for showing diagnostics with their lines.
+    pub sources: HashMap<PathBuf, String>,
+    /// The rendered site (when there were no errors).
+    pub rendered: Option<Rendered>,
+}
+
+impl Outcome {
+    fn config_error(diagnostics: Vec<Diagnostic>, sources: HashMap<PathBuf, String>) -> Outcome {
+        Outcome {
+            status: Status::ConfigErrors,
+            diagnostics,
+            sources,
+            rendered: None,
+        }
+    }
+
+    /// Diagnostics rendered with their source lines.
+    pub fn report(&self) -> String {
+        diagnostic::render(&self.diagnostics, &self.sources)
+    }
+}
+
+/// Loads, resolves and renders in memory; writes nothing.
+pub fn check(options: &BuildOptions) -> Outcome {
+    let loaded = match load::load(&options.root) {
+        Ok(l) => l,
+        Err(e) => {
+            let mut sources = HashMap::new();
+            if let Some(text) = e.source {
+                sources.insert(PathBuf::from(config::CONFIG_FILE), text);
+            }
+            return Outcome::config_error(vec![e.diagnostic], sources);
+        }
+    };
+    let config_text = loaded
+        .sources
+        .get(&PathBuf::from(config::CONFIG_FILE))
+        .cloned();
+    let theme = Theme::load(&options.root, &loaded.config, config_text.as_deref());
+    let mut resolved = loaded.resolve(ResolveOptions {
+        drafts: options.drafts,
+    });
+    let sources = std::mem::take(&mut resolved.sources);
+    let mut diagnostics = std::mem::take(&mut resolved.diagnostics);
+    let theme = match theme {
+        Ok(t) => t,
+        Err(theme_errors) => {
+            let config_problem = theme_errors
+                .iter()
+                .any(|d| d.path == PathBuf::from(config::CONFIG_FILE));
+            diagnostics.extend(theme_errors);
+            let status = if config_problem {
+                Status::ConfigErrors
+            } else {
+                Status::ContentErrors
+            };
+            return Outcome {
+                status,
+                diagnostics,
+                sources,
+                rendered: None,
+            };
+        }
+    };
+    if has_errors(&diagnostics) {
+        return Outcome {
+            status: Status::ContentErrors,
+            diagnostics,
+            sources,
+            rendered: None,
+        };
+    }
+    let mut rendered = resolved.render(&theme);
+    diagnostics.append(&mut rendered.diagnostics);
+    if has_errors(&diagnostics) {
+        return Outcome {
+            status: Status::ContentErrors,
+            diagnostics,
+            sources,
+            rendered: None,
+        };
+    }
+    Outcome {
+        status: Status::Success,
+        diagnostics,
+        sources,
+        rendered: Some(rendered),
+    }
+}
+
+/// Runs the whole pipeline and writes the output atomically. On any error the
+/// previous output is left as it was.
+pub fn build(options: &BuildOptions) -> Outcome {
+    let out = options.output_dir();
+    if let Err(message) = output::check_output_dir(&out) {
+        let d = Diagnostic::error(&out, 0, 0, message).with_hint("choose another --output folder");
+        return Outcome::config_error(vec![d], HashMap::new());
+    }
+    let mut outcome = check(options);
+    if let Some(rendered) = &outcome.rendered
+        && let Err(e) = rendered.write(&out)
+    {
+        outcome.diagnostics.push(
+            Diagnostic::error(&e.path, 0, 0, e.to_string())
+                .with_hint("check that the output folder is writable and the disk is not full"),
+        );
+        outcome.status = Status::ContentErrors;
+    }
+    outcome
+}

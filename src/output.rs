@@ -1,0 +1,142 @@
+//! Write stage: put rendered files on disk atomically.
+//!
+//! Everything is written to a fresh folder beside the output folder, then
+//! swapped in with renames, so a failed or interrupted build leaves the
+//! previous output exactly as it was.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Rendered;
+
+/// Why the output could not be written.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The path involved.
+    pub path: PathBuf,
+    /// What happened.
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.error)
+    }
+}
+
+fn fail(path: &Path, error: io::Error) -> WriteError {
+    WriteError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Refuses output folders that hold a site's sources: replacing them would
+/// lose content.
+pub fn check_output_dir(out: &Path) -> Result<(), String> {
+    if out.join("site.yaml").exists() || out.join("content").is_dir() {
+        return Err(format!(
+            "{} holds a site (site.yaml or content/): refusing to replace it with build output",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A sibling path of `out` named `.NAME.SUFFIX-PID`.
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    out.with_file_name(format!(".{name}.{suffix}-{}-{nanos}", std::process::id()))
+}
+
+fn write_all(rendered: &Rendered, dir: &Path) -> Result<(), WriteError> {
+    let mut folders: Vec<PathBuf> = rendered
+        .files
+        .keys()
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(|e| fail(folder, e))?;
+    }
+    rendered.files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = dir.join(rel);
+        std::fs::write(&path, bytes).map_err(|e| fail(&path, e))
+    })
+}
+
+impl Rendered {
+    /// Writes every file into `out`, replacing its previous content atomically.
+    pub fn write(&self, out: &Path) -> Result<(), WriteError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
+        if out.exists() && !out.is_dir() {
+            return Err(fail(out, io::Error::other("exists and is not a folder")));
+        }
+        let staging = sibling(out, "new");
+        std::fs::create_dir(&staging).map_err(|e| fail(&staging, e))?;
+        if let Err(e) = write_all(self, &staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        let previous = out.exists().then(|| sibling(out, "old"));
+        if let Some(old) = &previous
+            && let Err(e) = std::fs::rename(out, old)
+        {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(fail(out, e));
+        }
+        if let Err(e) = std::fs::rename(&staging, out) {
+            if let Some(old) = &previous {
+                let _ = std::fs::rename(old, out);
+            }
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(fail(out, e));
+        }
+        if let Some(old) = previous {
+            let _ = std::fs::remove_dir_all(old);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_whole_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(out.join("stale")).unwrap();
+        std::fs::write(out.join("stale/old.html"), "old").unwrap();
+        let mut rendered = Rendered::default();
+        rendered.files.insert("a/b.html".into(), b"new".to_vec());
+        rendered.write(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("stale").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+
+    #[test]
+    fn refuses_a_site_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: x").unwrap();
+        assert!(check_output_dir(dir.path()).is_err());
+    }
+}

@@ -1,0 +1,353 @@
+//! Render stage: from the resolved site to the bytes of every output file.
+//!
+//! Takes [`Resolved`] and a [`Theme`]; gives [`Rendered`]: a map from output
+//! path to bytes (pages, static files, assets, redirects) plus any template
+//! errors. Nothing is written here; pages are rendered in parallel.
+
+pub mod clause_html;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Kind;
+use crate::markdown::{block_html, escape_html};
+use crate::resolve::{Body, Document, Resolved};
+use crate::theme::{Theme, tera_message};
+use clause_html::{ClauseStyle, render_tree, toc};
+use views::{DocumentView, LinkView, PageView, SiteView};
+
+/// Every output file, by path from the output root, with its bytes.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Output files.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Template errors and output conflicts.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The prefix that leads from `page` (a path from the root) back to the root.
+pub fn root_prefix(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+/// A link from `page` to `target` (both paths from the root).
+pub fn relative_url(page: &str, target: &str) -> String {
+    format!("{}{target}", root_prefix(page))
+}
+
+fn link(from: &str, doc: &Document) -> LinkView {
+    LinkView {
+        title: doc.front.title.clone(),
+        url: relative_url(from, &doc.output),
+    }
+}
+
+/// A link that names the document by its short title (for navigation).
+fn short_link(from: &str, doc: &Document) -> LinkView {
+    LinkView {
+        title: doc.short_title().to_string(),
+        url: relative_url(from, &doc.output),
+    }
+}
+
+fn site_view(resolved: &Resolved) -> SiteView {
+    let c = &resolved.config;
+    SiteView {
+        title: c.title.clone(),
+        language: c.language.clone(),
+        description: c.description.clone(),
+        publisher: c.publisher.clone(),
+        footer_html: c.footer.as_deref().map(block_html),
+    }
+}
+
+/// The nav: directives and pages (laws and annotations are reached from them).
+fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
+    let mut out = vec![LinkView {
+        title: "首页".into(),
+        url: relative_url(from, "index.html"),
+    }];
+    out.extend(
+        resolved
+            .documents
+            .iter()
+            .filter(|d| matches!(d.front.kind, Kind::Directive | Kind::Page))
+            .map(|d| short_link(from, d)),
+    );
+    out
+}
+
+fn document_view(resolved: &Resolved, doc: &Document, from: &str, with_body: bool) -> DocumentView {
+    let f = &doc.front;
+    let chinese = |d: Option<crate::frontmatter::Date>| d.map(|d| d.chinese());
+    let page_url = if from == doc.output {
+        String::new()
+    } else {
+        relative_url(from, &doc.output)
+    };
+    let (toc, preface_html, body_html, closing_html, clause_count) = match &doc.body {
+        Body::Clauses(tree) => {
+            let style = ClauseStyle {
+                short_title: doc.short_title(),
+                plain_text: f.kind == Kind::Law,
+                statute: tree.statute,
+            };
+            let (p, b, c) = if with_body {
+                render_tree(tree, &style)
+            } else {
+                Default::default()
+            };
+            (toc(tree, &page_url, 3), p, b, c, tree.len())
+        }
+        Body::Markdown(md) => (
+            Vec::new(),
+            String::new(),
+            if with_body {
+                block_html(md)
+            } else {
+                String::new()
+            },
+            String::new(),
+            0,
+        ),
+    };
+    let other = |i: Option<usize>| i.map(|i| link(from, &resolved.documents[i]));
+    DocumentView {
+        title: f.title.clone(),
+        short_title: doc.short_title().to_string(),
+        kind: f.kind.name().to_string(),
+        url: relative_url(from, &doc.output),
+        doc_number: f.doc_number.clone(),
+        issuer: f.issuer.clone(),
+        date: chinese(f.date),
+        date_iso: f.date.map(|d| d.to_string()),
+        signed: chinese(f.signed),
+        effective: chinese(f.effective),
+        version_date: chinese(f.version_date),
+        summary: f.summary.clone(),
+        note: f.note.clone(),
+        source: f.source.clone(),
+        author: f.author.clone(),
+        tags: f.tags.clone(),
+        toc,
+        preface_html,
+        body_html,
+        closing_html,
+        parent: other(doc.parent),
+        attachments: doc
+            .attachments
+            .iter()
+            .map(|&i| link(from, &resolved.documents[i]))
+            .collect(),
+        prev: other(doc.prev),
+        next: other(doc.next),
+        clause_count,
+    }
+}
+
+fn page_view(
+    resolved: &Resolved,
+    title: &str,
+    kind: &str,
+    path: &str,
+    breadcrumbs: Vec<LinkView>,
+) -> PageView {
+    PageView {
+        title: title.to_string(),
+        kind: kind.to_string(),
+        root: root_prefix(path),
+        path: path.to_string(),
+        breadcrumbs,
+        nav: nav(resolved, path),
+    }
+}
+
+struct Renderer<'a> {
+    resolved: &'a Resolved,
+    theme: &'a Theme,
+    site: SiteView,
+}
+
+impl Renderer<'_> {
+    fn render(
+        &self,
+        template: &str,
+        path: &str,
+        page: PageView,
+        extra: impl FnOnce(&mut Context),
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        context.insert("page", &page);
+        extra(&mut context);
+        self.theme.tera.render(template, &context).map(String::into_bytes).map_err(|e| {
+            let origin = self.theme.template_origins.get(template).cloned().unwrap_or_else(|| template.into());
+            Diagnostic::error(origin, 0, 0, format!("cannot render {path}: {}", tera_message(&e)))
+                .with_hint("check the variables the template uses against the view reference in the README")
+        })
+    }
+
+    fn document_page(&self, doc: &Document) -> Result<Vec<u8>, Diagnostic> {
+        let path = doc.output.as_str();
+        let mut crumbs = vec![LinkView {
+            title: self.site.title.clone(),
+            url: relative_url(path, "index.html"),
+        }];
+        if let Some(p) = doc.parent {
+            crumbs.push(short_link(path, &self.resolved.documents[p]));
+        }
+        let view = document_view(self.resolved, doc, path, true);
+        let template = if doc.front.kind.has_clauses() {
+            "document.html"
+        } else {
+            "page.html"
+        };
+        let page = page_view(
+            self.resolved,
+            &doc.front.title,
+            doc.front.kind.name(),
+            path,
+            crumbs,
+        );
+        self.render(template, path, page, |c| c.insert("doc", &view))
+    }
+
+    fn home(&self) -> Result<Vec<u8>, Diagnostic> {
+        let documents: Vec<DocumentView> = self
+            .resolved
+            .documents
+            .iter()
+            .filter(|d| d.front.kind.has_clauses())
+            .map(|d| document_view(self.resolved, d, "index.html", false))
+            .collect();
+        let page = page_view(
+            self.resolved,
+            &self.site.title,
+            "home",
+            "index.html",
+            Vec::new(),
+        );
+        self.render("home.html", "index.html", page, |c| {
+            c.insert("documents", &documents)
+        })
+    }
+
+    fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
+        let crumbs = vec![LinkView {
+            title: self.site.title.clone(),
+            url: "index.html".into(),
+        }];
+        let page = page_view(self.resolved, "页面不存在", "404", "404.html", crumbs);
+        self.render("404.html", "404.html", page, |_| {})
+    }
+}
+
+/// A small page that sends the reader from an old path to the new one.
+fn redirect_page(from: &str, to: &str) -> Vec<u8> {
+    let url = escape_html(&relative_url(from, to));
+    format!(
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>已移动</title>\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head>\
+         <body><p>本页已移至 <a href=\"{url}\">{url}</a>。</p></body></html>\n"
+    )
+    .into_bytes()
+}
+
+/// Renders every output file of the site.
+pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
+    let renderer = Renderer {
+        resolved,
+        theme,
+        site: site_view(resolved),
+    };
+    let mut rendered = Rendered::default();
+    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> = resolved
+        .documents
+        .par_iter()
+        .map(|doc| (doc.output.clone(), renderer.document_page(doc)))
+        .collect();
+    let special = [
+        ("index.html".to_string(), renderer.home()),
+        ("404.html".to_string(), renderer.not_found()),
+    ];
+    for (path, result) in pages.into_iter().chain(special) {
+        match result {
+            Ok(bytes) => {
+                rendered.files.insert(path, bytes);
+            }
+            Err(d) => rendered.diagnostics.push(d),
+        }
+    }
+    for doc in &resolved.documents {
+        for alias in &doc.front.aliases {
+            let alias = alias.trim_start_matches('/');
+            let alias = if alias.ends_with(".html") {
+                alias.to_string()
+            } else {
+                format!("{}/index.html", alias.trim_end_matches('/'))
+            };
+            if rendered.files.contains_key(&alias) {
+                rendered.diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        1,
+                        1,
+                        format!("alias `{alias}` would overwrite another output file"),
+                    )
+                    .with_hint("remove the alias or choose another path"),
+                );
+            } else {
+                rendered
+                    .files
+                    .insert(alias.clone(), redirect_page(&alias, &doc.output));
+            }
+        }
+    }
+    for (name, bytes) in &theme.statics {
+        rendered
+            .files
+            .insert(format!("static/{name}"), bytes.clone());
+    }
+    for asset in &resolved.assets {
+        match std::fs::read(&asset.source) {
+            Ok(bytes) if !rendered.files.contains_key(&asset.rel) => {
+                rendered.files.insert(asset.rel.clone(), bytes);
+            }
+            Ok(_) => rendered.diagnostics.push(
+                Diagnostic::error(
+                    format!("content/{}", asset.rel),
+                    0,
+                    0,
+                    "this file has the same output path as a page",
+                )
+                .with_hint("rename the file"),
+            ),
+            Err(e) => rendered.diagnostics.push(Diagnostic::error(
+                format!("content/{}", asset.rel),
+                0,
+                0,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    rendered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("index.html", "notice.html"), "notice.html");
+        assert_eq!(
+            relative_url("laws/x.html", "notice.html#sec_1"),
+            "../notice.html#sec_1"
+        );
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+}

@@ -1,0 +1,118 @@
+//! View structs: the only values templates see. Each is a plain, serialisable
+//! snapshot made for one page; templates never see the pipeline's own types.
+//!
+//! Every URL in a view is relative to the page being rendered, so the output
+//! works from any sub-path and from `file://`.
+
+use serde::Serialize;
+
+/// Site-wide settings (`site` in every template).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// `<html lang>`.
+    pub language: String,
+    /// Site description.
+    pub description: String,
+    /// Publisher, if set.
+    pub publisher: Option<String>,
+    /// Footer HTML (from Markdown), if set.
+    pub footer_html: Option<String>,
+}
+
+/// A link: text and relative URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Link text.
+    pub title: String,
+    /// Relative URL.
+    pub url: String,
+}
+
+/// The page being rendered (`page` in every template).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// `<title>` and main heading.
+    pub title: String,
+    /// `home`, `directive`, `law`, `annotation`, `page` or `404`.
+    pub kind: String,
+    /// Prefix from this page to the site root (`""` or `"../"`…).
+    pub root: String,
+    /// This page's own path from the site root (`notice.html`).
+    pub path: String,
+    /// Links from the home page down to this page (this page excluded).
+    pub breadcrumbs: Vec<LinkView>,
+    /// Main navigation: the site's documents and pages.
+    pub nav: Vec<LinkView>,
+}
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// Clause id (the fragment).
+    pub id: String,
+    /// Relative URL to the clause (`notice.html#sec_1` or `#sec_1`).
+    pub url: String,
+    /// The number as written (`一、`).
+    pub label: String,
+    /// The heading text.
+    pub title: String,
+    /// Sub-entries.
+    pub children: Vec<TocEntry>,
+}
+
+/// A directive, law or page (`doc` in `document.html` and `page.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    /// Full title.
+    pub title: String,
+    /// Short name used in citations.
+    pub short_title: String,
+    /// `directive`, `law`, `annotation` or `page`.
+    pub kind: String,
+    /// Relative URL of the document page.
+    pub url: String,
+    /// 文号.
+    pub doc_number: Option<String>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Publication date in Chinese (`2005年7月31日`).
+    pub date: Option<String>,
+    /// Publication date as `YYYY-MM-DD` (for `<time datetime>`).
+    pub date_iso: Option<String>,
+    /// Signature date in Chinese.
+    pub signed: Option<String>,
+    /// Effective date in Chinese.
+    pub effective: Option<String>,
+    /// For laws: the date of this version of the text, in Chinese.
+    pub version_date: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Note shown under the title.
+    pub note: Option<String>,
+    /// Source of the text.
+    pub source: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Table of contents (headings of the clause tree).
+    pub toc: Vec<TocEntry>,
+    /// Law header lines (history), rendered.
+    pub preface_html: String,
+    /// The body: the clause tree (or page Markdown), rendered.
+    pub body_html: String,
+    /// Closing part (signature, date, notes), rendered.
+    pub closing_html: String,
+    /// The document this one is attached to.
+    pub parent: Option<LinkView>,
+    /// Documents attached to this one.
+    pub attachments: Vec<LinkView>,
+    /// Previous document in reading order.
+    pub prev: Option<LinkView>,
+    /// Next document in reading order.
+    pub next: Option<LinkView>,
+    /// Number of clauses with an id.
+    pub clause_count: usize,
+}

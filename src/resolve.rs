@@ -1,0 +1,314 @@
+//! Resolve stage: from loaded files to a consistent site.
+//!
+//! Takes [`Loaded`]; gives [`Resolved`]: each document with its output path,
+//! its clause tree (directives and laws) or Markdown body (pages), its parent
+//! and attachments, and its place in reading order, plus all diagnostics
+//! (numbering, slugs, unknown attachment targets).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::clause::{ClauseTree, build_tree};
+use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::{FrontMatter, Kind};
+use crate::load::{Asset, Loaded, RawDocument};
+use crate::markdown::split_blocks;
+use crate::yaml;
+
+/// Output files that shiyi writes itself; no document may take their place.
+pub const RESERVED_OUTPUTS: &[&str] = &["index.html", "404.html", "search.html"];
+
+/// A document's body after parsing.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// A directive or law: its clause tree.
+    Clauses(ClauseTree),
+    /// A page or annotation: Markdown rendered as it is.
+    Markdown(String),
+}
+
+/// One document, placed in the site.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Front matter.
+    pub front: FrontMatter,
+    /// Source path relative to the site root (for diagnostics).
+    pub path: PathBuf,
+    /// Output path from the site root (`notice.html`, `laws/x.html`).
+    pub output: String,
+    /// Parsed body.
+    pub body: Body,
+    /// Index of the document this one is attached to.
+    pub parent: Option<usize>,
+    /// Indexes of the documents attached to this one.
+    pub attachments: Vec<usize>,
+    /// Previous directive or law in reading order.
+    pub prev: Option<usize>,
+    /// Next directive or law in reading order.
+    pub next: Option<usize>,
+}
+
+impl Document {
+    /// The name used in citations: `short_title`, or the title.
+    pub fn short_title(&self) -> &str {
+        self.front
+            .short_title
+            .as_deref()
+            .unwrap_or(&self.front.title)
+    }
+}
+
+/// The whole site, checked and cross-referenced, ready to render.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// `site.yaml`.
+    pub config: SiteConfig,
+    /// Documents in reading order (directives, then laws, then pages; by weight, then path).
+    pub documents: Vec<Document>,
+    /// Files to copy.
+    pub assets: Vec<Asset>,
+    /// Source texts by path, for diagnostics.
+    pub sources: HashMap<PathBuf, String>,
+    /// All problems found so far (load and resolve).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Options that change what is resolved.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    /// Keep documents marked `draft: true`.
+    pub drafts: bool,
+}
+
+fn kind_order(kind: Kind) -> u8 {
+    match kind {
+        Kind::Directive => 0,
+        Kind::Law => 1,
+        Kind::Annotation => 2,
+        Kind::Page => 3,
+    }
+}
+
+/// Line of a front-matter key in the file (the YAML starts on line 2).
+fn field_line(doc: &RawDocument, key: &str) -> usize {
+    yaml::key_line(&doc.front_yaml, key).map_or(1, |l| l + 1)
+}
+
+/// Edit distance in characters, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Up to three candidates closest to `name`.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// The output path of a document: its folder, then its slug (or file stem), `.html`.
+fn output_path(doc: &RawDocument) -> String {
+    let (dir, file) = match doc.rel.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), doc.rel.as_str()),
+    };
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    format!("{dir}{}.html", doc.front.slug.as_deref().unwrap_or(stem))
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug != "."
+        && slug != ".."
+        && !slug.contains(['/', '\\', '?', '#', '%', '"', '<', '>'])
+        && !slug.chars().any(char::is_whitespace)
+}
+
+fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
+    if !raw.front.kind.has_clauses() {
+        return (Body::Markdown(raw.body.clone()), Vec::new());
+    }
+    let blocks = split_blocks(&raw.body, raw.body_line, raw.front.kind == Kind::Law);
+    let (tree, problems) = build_tree(&blocks, &raw.front.title);
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| {
+            let d = if p.error {
+                Diagnostic::error(&raw.path, p.line, p.column, p.message)
+            } else {
+                Diagnostic::warning(&raw.path, p.line, p.column, p.message)
+            };
+            d.with_hint(p.hint)
+        })
+        .collect();
+    (Body::Clauses(tree), diagnostics)
+}
+
+/// Resolves a loaded site.
+pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
+    let Loaded {
+        config,
+        documents: raw,
+        assets,
+        sources,
+        mut diagnostics,
+        ..
+    } = loaded;
+    let mut raw: Vec<RawDocument> = raw
+        .into_iter()
+        .filter(|d| options.drafts || !d.front.draft)
+        .collect();
+    raw.sort_by(|a, b| {
+        (kind_order(a.front.kind), a.front.weight, &a.rel).cmp(&(
+            kind_order(b.front.kind),
+            b.front.weight,
+            &b.rel,
+        ))
+    });
+
+    let parsed: Vec<(Body, Vec<Diagnostic>)> = raw.par_iter().map(parse_body).collect();
+
+    // Output paths: valid, unique, not reserved.
+    let mut by_output: BTreeMap<String, usize> = BTreeMap::new();
+    let outputs: Vec<String> = raw.iter().map(output_path).collect();
+    for (i, doc) in raw.iter().enumerate() {
+        if let Some(slug) = &doc.front.slug
+            && !valid_slug(slug)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    field_line(doc, "slug"),
+                    1,
+                    format!("invalid slug `{slug}`"),
+                )
+                .with_hint("a slug is a file name without spaces, slashes, `?`, `#` or `%`"),
+            );
+        }
+        if RESERVED_OUTPUTS.contains(&outputs[i].as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    1,
+                    1,
+                    format!("`{}` is written by shiyi itself", outputs[i]),
+                )
+                .with_hint("rename the file or set another `slug:`"),
+            );
+        } else if let Some(first) = by_output.insert(outputs[i].clone(), i) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    1,
+                    1,
+                    format!(
+                        "output `{}` is also produced by {}",
+                        outputs[i],
+                        raw[first].path.display()
+                    ),
+                )
+                .with_hint("give one of the two files another `slug:`"),
+            );
+        }
+    }
+
+    // Attachments.
+    let key_of = |i: usize| {
+        outputs[i]
+            .strip_suffix(".html")
+            .unwrap_or(&outputs[i])
+            .to_string()
+    };
+    let keys: HashMap<String, usize> = (0..raw.len()).map(|i| (key_of(i), i)).collect();
+    let mut parents: Vec<Option<usize>> = vec![None; raw.len()];
+    for (i, doc) in raw.iter().enumerate() {
+        let Some(target) = &doc.front.attachment_of else {
+            continue;
+        };
+        let target_key = target.trim_end_matches(".md").trim_end_matches(".html");
+        match keys.get(target_key) {
+            Some(&p) if p != i => parents[i] = Some(p),
+            _ => {
+                let suggestions = nearest(target_key, keys.keys().map(String::as_str));
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        field_line(doc, "attachment_of"),
+                        1,
+                        format!(
+                            "attachment_of names `{target}`, which is not a document of this site"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write the slug of another document, e.g. {}",
+                        suggestions.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+
+    let readable: Vec<usize> = (0..raw.len())
+        .filter(|&i| raw[i].front.kind.has_clauses())
+        .collect();
+    let mut documents: Vec<Document> = Vec::with_capacity(raw.len());
+    for (i, (doc, (body, problems))) in raw.into_iter().zip(parsed).enumerate() {
+        diagnostics.extend(problems);
+        let position = readable.iter().position(|&r| r == i);
+        documents.push(Document {
+            front: doc.front,
+            path: doc.path,
+            output: outputs[i].clone(),
+            body,
+            parent: parents[i],
+            attachments: (0..parents.len())
+                .filter(|&c| parents[c] == Some(i))
+                .collect(),
+            prev: position.and_then(|p| p.checked_sub(1)).map(|p| readable[p]),
+            next: position.and_then(|p| readable.get(p + 1).copied()),
+        });
+    }
+    diagnostics.sort();
+    Resolved {
+        config,
+        documents,
+        assets,
+        sources,
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_names() {
+        assert_eq!(edit_distance("notice", "notise"), 1);
+        assert_eq!(
+            nearest("opinons", ["notice", "opinions", "laws/x"]),
+            vec!["opinions", "notice", "laws/x"]
+        );
+    }
+}
