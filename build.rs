@@ -34,15 +34,9 @@ fn main() {
     for rel in &files {
         let abs = theme.join(rel);
         println!("cargo:rerun-if-changed={}", abs.display());
-        writeln!(
-            code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
-        )
-        .expect("write to string");
+        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).expect("write to string");
     }
     code.push_str("];\n");
-    let out =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_theme.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_theme.rs");
     std::fs::write(out, code).expect("write default_theme.rs");
 }

@@ -47,20 +47,11 @@ pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
     let path = root.join(CONFIG_FILE);
     let display = PathBuf::from(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error(
-            &display,
-            0,
-            0,
-            format!("cannot read the site configuration: {e}"),
-        )
-        .with_hint(format!(
-            "create {} with at least `title: …`, or pass --root to the site folder",
-            path.display()
-        ))
+        Diagnostic::error(&display, 0, 0, format!("cannot read the site configuration: {e}"))
+            .with_hint(format!("create {} with at least `title: …`, or pass --root to the site folder", path.display()))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error(&display, 1, 1, "site.yaml is not valid UTF-8")
-            .with_hint("save the file as UTF-8")
+        Diagnostic::error(&display, 1, 1, "site.yaml is not valid UTF-8").with_hint("save the file as UTF-8")
     })?;
     parse_config(&text).map(|c| (c, text))
 }
@@ -75,28 +66,14 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
         } else {
             "check the YAML syntax: `key: value`, one per line"
         };
-        Diagnostic::error(
-            CONFIG_FILE,
-            e.line,
-            e.column,
-            format!("site.yaml: {}", e.message),
-        )
-        .with_hint(hint)
+        Diagnostic::error(CONFIG_FILE, e.line, e.column, format!("site.yaml: {}", e.message)).with_hint(hint)
     })?;
-    let valid_theme = !config.theme.is_empty()
-        && config
-            .theme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid_theme =
+        !config.theme.is_empty() && config.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_theme {
         let line = yaml::key_line(text, "theme").unwrap_or(1);
-        return Err(Diagnostic::error(
-            CONFIG_FILE,
-            line,
-            1,
-            format!("invalid theme name `{}`", config.theme),
-        )
-        .with_hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"));
+        return Err(Diagnostic::error(CONFIG_FILE, line, 1, format!("invalid theme name `{}`", config.theme))
+            .with_hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"));
     }
     Ok(config)
 }
@@ -121,12 +98,7 @@ mod tests {
 
     #[test]
     fn missing_title_and_bad_theme() {
-        assert!(
-            parse_config("language: zh-CN\n")
-                .unwrap_err()
-                .message
-                .contains("title")
-        );
+        assert!(parse_config("language: zh-CN\n").unwrap_err().message.contains("title"));
         let e = parse_config("title: a\ntheme: ../x\n").unwrap_err();
         assert_eq!(e.line, 2);
     }

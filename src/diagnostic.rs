@@ -40,33 +40,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `path:line:column`.
-    pub fn error(
-        path: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line,
-            column,
-            severity: Severity::Error,
-            message: message.into(),
-            hint: None,
-        }
+    pub fn error(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), line, column, severity: Severity::Error, message: message.into(), hint: None }
     }
 
     /// A warning at `path:line:column`.
-    pub fn warning(
-        path: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, line, column, message)
-        }
+    pub fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, column, message) }
     }
 
     /// Adds a hint.
@@ -87,14 +67,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {kind}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )?;
+        write!(f, "{}:{}:{}: {kind}: {}", self.path.display(), self.line, self.column, self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -113,11 +86,7 @@ fn span_of(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usi
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             let content = l.trim_end_matches(['\n', '\r']);
-            let offset: usize = content
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(char::len_utf8)
-                .sum();
+            let offset: usize = content.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
             let end = start + content.len();
             let begin = (start + offset).min(end);
             return Some(begin..end.max(begin));
@@ -142,21 +111,13 @@ pub fn render(diagnostics: &[Diagnostic], sources: &HashMap<PathBuf, String>) ->
         .with_message(&d.message);
         let notes: Vec<String> = d.hint.iter().map(|h| format!("hint: {h}")).collect();
         let text = sources.get(&d.path);
-        let span = text.and_then(|t| {
-            if d.line > 0 {
-                span_of(t, d.line, d.column.max(1))
-            } else {
-                None
-            }
-        });
+        let span = text.and_then(|t| if d.line > 0 { span_of(t, d.line, d.column.max(1)) } else { None });
         let rendered = match (text, span) {
             (Some(text), Some(span)) => {
                 let id = *ids
                     .entry(d.path.as_path())
                     .or_insert_with(|| files.add(d.path.display().to_string(), text.clone()));
-                let report = report
-                    .with_labels(vec![Label::primary(id, span)])
-                    .with_notes(notes);
+                let report = report.with_labels(vec![Label::primary(id, span)]).with_notes(notes);
                 term::emit_into_string(&config, &files, &report).ok()
             }
             _ => None,
@@ -185,20 +146,13 @@ mod tests {
     #[test]
     fn rendering_points_at_the_source_line() {
         let mut sources = HashMap::new();
-        sources.insert(
-            PathBuf::from("content/a.md"),
-            "---\ntitel: x\n---\n".to_string(),
-        );
-        let d = Diagnostic::error("content/a.md", 2, 1, "unknown field `titel`")
-            .with_hint("did you mean `title`?");
-        let out = render(&[d.clone()], &sources);
+        sources.insert(PathBuf::from("content/a.md"), "---\ntitel: x\n---\n".to_string());
+        let d = Diagnostic::error("content/a.md", 2, 1, "unknown field `titel`").with_hint("did you mean `title`?");
+        let out = render(std::slice::from_ref(&d), &sources);
         assert!(out.contains("content/a.md:2:1"), "{out}");
         assert!(out.contains("titel: x"), "{out}");
         assert!(out.contains("did you mean `title`?"), "{out}");
-        assert_eq!(
-            d.to_string().lines().next(),
-            Some("content/a.md:2:1: error: unknown field `titel`")
-        );
+        assert_eq!(d.to_string().lines().next(), Some("content/a.md:2:1: error: unknown field `titel`"));
     }
 
     #[test]

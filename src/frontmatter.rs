@@ -63,24 +63,9 @@ impl Date {
         if parts.next().is_some() || !(1..=12).contains(&month) {
             return None;
         }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        (1..=days[month as usize - 1])
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        (1..=days[month as usize - 1]).contains(&day).then_some(Date { year, month, day })
     }
 
     /// The date in Chinese (`2005年7月22日`).
@@ -98,9 +83,8 @@ impl fmt::Display for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
-        })
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD")))
     }
 }
 
@@ -251,11 +235,7 @@ mod tests {
         assert_eq!(f.date.unwrap().chinese(), "2005年7月31日");
         let e = parse("title: 通知\nkind: memo\n", 2).unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(
-            e.message.contains("unknown variant `memo`"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("unknown variant `memo`"), "{}", e.message);
         let e = parse("title: 通知\ndate: 2005-02-30\n", 2).unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("invalid date"), "{}", e.message);

@@ -31,16 +31,8 @@ pub struct DirectiveImport {
 }
 
 /// Metadata labels that scraped pages put around the text.
-const META_LABELS: &[&str] = &[
-    "发布时间",
-    "发布日期",
-    "信息来源",
-    "来源",
-    "成文日期",
-    "索引号",
-    "主题分类",
-    "发文字号",
-];
+const META_LABELS: &[&str] =
+    &["发布时间", "发布日期", "信息来源", "来源", "成文日期", "索引号", "主题分类", "发文字号"];
 
 fn is_cjk_or_fullwidth(c: char) -> bool {
     !c.is_ascii() && !c.is_whitespace()
@@ -60,11 +52,7 @@ pub fn normalize_spacing(text: &str) -> String {
             while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '\u{200b}') {
                 i += 1;
             }
-            let prev = if start > 0 {
-                Some(chars[start - 1])
-            } else {
-                None
-            };
+            let prev = if start > 0 { Some(chars[start - 1]) } else { None };
             let next = chars.get(i).copied();
             let (Some(p), Some(n)) = (prev, next) else {
                 continue;
@@ -133,11 +121,8 @@ fn paragraphs(text: &str) -> Vec<String> {
 
 /// `2005年07月31日` or `2005-07-31` → `2005-07-31`.
 fn arabic_date(text: &str) -> Option<String> {
-    let digits: Vec<u32> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let digits: Vec<u32> =
+        text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
     match digits.as_slice() {
         [y, m, d, ..] if *y > 1900 && (1..=12).contains(m) && (1..=31).contains(d) => {
             Some(format!("{y:04}-{m:02}-{d:02}"))
@@ -151,11 +136,7 @@ fn chinese_date(text: &str) -> Option<String> {
     let (year, rest) = text.split_once('年')?;
     let (month, rest) = rest.split_once('月')?;
     let day = rest.strip_suffix('日')?;
-    let (y, m, d) = (
-        parse_cn_numeral(year)?,
-        parse_cn_numeral(month)?,
-        parse_cn_numeral(day)?,
-    );
+    let (y, m, d) = (parse_cn_numeral(year)?, parse_cn_numeral(month)?, parse_cn_numeral(day)?);
     ((1900..3000).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
@@ -175,9 +156,7 @@ fn escape_markdown(text: &str) -> String {
 
 /// True for a numbered line that reads as a heading: short, no sentence end.
 fn is_title_like(rest: &str) -> bool {
-    rest.chars().count() <= 40
-        && !rest.contains(['。', '；', '：'])
-        && !rest.ends_with(['，', '、'])
+    rest.chars().count() <= 40 && !rest.contains(['。', '；', '：']) && !rest.ends_with(['，', '、'])
 }
 
 fn quote(value: &str) -> String {
@@ -274,10 +253,7 @@ fn split_closing(body: &mut Vec<String>) -> (Vec<String>, Option<String>, Option
     let mut closing = Vec::new();
     let mut issuer = None;
     let mut signed = None;
-    while body
-        .last()
-        .is_some_and(|p| p.starts_with("注：") || p.starts_with("注:"))
-    {
+    while body.last().is_some_and(|p| p.starts_with("注：") || p.starts_with("注:")) {
         closing.insert(0, body.pop().unwrap_or_default());
     }
     if let Some(date) = body.last().and_then(|p| chinese_date(p)) {
@@ -295,10 +271,7 @@ fn split_closing(body: &mut Vec<String>) -> (Vec<String>, Option<String>, Option
 }
 
 /// Imports a plain-text directive with its attachments.
-pub fn import_directive(
-    text: &str,
-    options: &DirectiveImport,
-) -> Result<Vec<ImportedFile>, String> {
+pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<ImportedFile>, String> {
     let mut paras = paragraphs(text);
     if paras.is_empty() {
         return Err("the file has no text".into());
@@ -307,9 +280,7 @@ pub fn import_directive(
     let mut title = paras.remove(0);
     let mut date = None;
     paras.retain(|p| {
-        let label = META_LABELS
-            .iter()
-            .find(|l| p.starts_with(*l) && p[l.len()..].starts_with(['：', ':']));
+        let label = META_LABELS.iter().find(|l| p.starts_with(*l) && p[l.len()..].starts_with(['：', ':']));
         match label {
             Some(&l) => {
                 if l.starts_with("发布") {
@@ -331,32 +302,18 @@ pub fn import_directive(
     }
 
     // Parts: the directive, then each 附件.
-    let mut parts = vec![Part {
-        title: title.clone(),
-        body: Vec::new(),
-        closing: Vec::new(),
-    }];
+    let mut parts = vec![Part { title: title.clone(), body: Vec::new(), closing: Vec::new() }];
     let mut expect_title = false;
     for p in paras {
-        let announced = p
-            .strip_prefix(ATTACHMENT_MARK)
-            .or_else(|| p.strip_prefix("附件:"));
+        let announced = p.strip_prefix(ATTACHMENT_MARK).or_else(|| p.strip_prefix("附件:"));
         if let Some(title) = announced {
             if title.is_empty() {
                 expect_title = true;
             } else {
-                parts.push(Part {
-                    title: title.to_string(),
-                    body: Vec::new(),
-                    closing: Vec::new(),
-                });
+                parts.push(Part { title: title.to_string(), body: Vec::new(), closing: Vec::new() });
             }
         } else if expect_title {
-            parts.push(Part {
-                title: p,
-                body: Vec::new(),
-                closing: Vec::new(),
-            });
+            parts.push(Part { title: p, body: Vec::new(), closing: Vec::new() });
             expect_title = false;
         } else if let Some(part) = parts.last_mut() {
             part.body.push(p);
@@ -393,10 +350,7 @@ pub fn import_directive(
                 .map(|g| g.to_string())
         } else {
             let wanted = comparable_title(&part.title);
-            abbreviations
-                .iter()
-                .find(|(full, _)| comparable_title(full) == wanted)
-                .map(|(_, s)| s.clone())
+            abbreviations.iter().find(|(full, _)| comparable_title(full) == wanted).map(|(_, s)| s.clone())
         };
         let mut front = format!("---\ntitle: {}\nkind: directive\n", quote(&part.title));
         if let Some(s) = &short_title {
@@ -420,10 +374,7 @@ pub fn import_directive(
         if index > 0 {
             front.push_str(&format!("attachment_of: {}\n", quote(&options.slug)));
         }
-        if let Some(note) = part
-            .closing
-            .iter()
-            .find_map(|p| p.strip_prefix("注：").or_else(|| p.strip_prefix("注:")))
+        if let Some(note) = part.closing.iter().find_map(|p| p.strip_prefix("注：").or_else(|| p.strip_prefix("注:")))
         {
             front.push_str(&format!("note: {}\n", quote(&format!("原文注：{note}"))));
         }
@@ -453,38 +404,23 @@ pub fn import_law(text: &str, file_stem: &str, note: Option<&str>) -> Result<Imp
         .find_map(|l| l.strip_prefix("# "))
         .map(|t| t.trim().to_string())
         .ok_or("a law file must start with a `# title` line")?;
-    let short = title
-        .strip_prefix("中华人民共和国")
-        .unwrap_or(&title)
-        .to_string();
-    let version = file_stem
-        .rsplit(['_', '(', '（'])
-        .next()
-        .and_then(|tail| arabic_date(tail.trim_end_matches([')', '）'])));
-    let mut front = format!(
-        "---\ntitle: {}\nkind: law\nshort_title: {}\n",
-        quote(&title),
-        quote(&short)
-    );
+    let short = title.strip_prefix("中华人民共和国").unwrap_or(&title).to_string();
+    let version =
+        file_stem.rsplit(['_', '(', '（']).next().and_then(|tail| arabic_date(tail.trim_end_matches([')', '）'])));
+    let mut front = format!("---\ntitle: {}\nkind: law\nshort_title: {}\n", quote(&title), quote(&short));
     if let Some(v) = &version {
         front.push_str(&format!("version_date: {v}\n"));
     }
     let note = match (note, &version) {
         (Some(n), _) => Some(n.to_string()),
-        (None, Some(v)) => Some(format!(
-            "本文为{}版本的文本，不一定是引用它的文件成文时施行的版本。",
-            v
-        )),
+        (None, Some(v)) => Some(format!("本文为{}版本的文本，不一定是引用它的文件成文时施行的版本。", v)),
         (None, None) => None,
     };
     if let Some(n) = note {
         front.push_str(&format!("note: {}\n", quote(&n)));
     }
     front.push_str("---\n");
-    Ok(ImportedFile {
-        file_name: format!("{file_stem}.md"),
-        markdown: front + text,
-    })
+    Ok(ImportedFile { file_name: format!("{file_stem}.md"), markdown: front + text })
 }
 
 #[cfg(test)]
@@ -501,14 +437,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            chinese_date("二○○五年七月二十二日").as_deref(),
-            Some("2005-07-22")
-        );
-        assert_eq!(
-            arabic_date("发布时间：2005年07月31日").as_deref(),
-            Some("2005-07-31")
-        );
+        assert_eq!(chinese_date("二○○五年七月二十二日").as_deref(), Some("2005-07-22"));
+        assert_eq!(arabic_date("发布时间：2005年07月31日").as_deref(), Some("2005-07-31"));
         assert_eq!(chinese_date("二○○五年"), None);
     }
 
@@ -518,8 +448,7 @@ mod tests {
         let defs = abbreviation_definitions(text);
         assert_eq!(defs[0], ("乙纲要".to_string(), "纲要".to_string()));
         assert!(
-            defs.iter()
-                .any(|(f, s)| s == "意见" && comparable_title(f) == "甲关于落实《乙纲要》的意见"),
+            defs.iter().any(|(f, s)| s == "意见" && comparable_title(f) == "甲关于落实《乙纲要》的意见"),
             "{defs:?}"
         );
     }
@@ -527,26 +456,19 @@ mod tests {
     #[test]
     fn directive_with_attachment() {
         let text = "关于印发《意见》的通知（某字[2005]1号）\n发布时间：2005年07月31日\n　　现将《甲的意见》（以下简称《意见》）印发。　　某党组　　二○○五年七月二十二日 附件： 甲的意见　　一、总体要求　　（一）指导思想　　以……为指导。　　1.坚持。　　注：《方案》略";
-        let opts = DirectiveImport {
-            slug: "n".into(),
-            attachment_slugs: vec!["a".into()],
-            source: None,
-        };
+        let opts = DirectiveImport { slug: "n".into(), attachment_slugs: vec!["a".into()], source: None };
         let files = import_directive(text, &opts).unwrap();
         assert_eq!(files.len(), 2);
         let n = &files[0].markdown;
         assert!(n.contains("doc_number: \"某字[2005]1号\""), "{n}");
-        assert!(
-            n.contains("signed: 2005-07-22") && n.contains("date: 2005-07-31"),
-            "{n}"
-        );
-        assert!(
-            n.contains("***\n\n某党组\n\n二○○五年七月二十二日\n\n附件：甲的意见\n"),
-            "{n}"
-        );
+        assert!(n.contains("signed: 2005-07-22") && n.contains("date: 2005-07-31"), "{n}");
+        assert!(n.contains("***\n\n某党组\n\n二○○五年七月二十二日\n\n附件：甲的意见\n"), "{n}");
         let a = &files[1].markdown;
         assert!(a.contains("short_title: \"意见\""), "{a}");
-        assert!(a.contains("## 一、总体要求\n\n### （一）指导思想\n\n以……为指导。\n\n1.坚持。\n\n***\n\n注：《方案》略\n"), "{a}");
+        assert!(
+            a.contains("## 一、总体要求\n\n### （一）指导思想\n\n以……为指导。\n\n1.坚持。\n\n***\n\n注：《方案》略\n"),
+            "{a}"
+        );
     }
 
     #[test]
@@ -554,9 +476,6 @@ mod tests {
         let text = "# 中华人民共和国广告法\n\n<!-- INFO END -->\n\n第一条 为了……";
         let f = import_law(text, "advertising_law_2021-04-29", None).unwrap();
         assert!(f.markdown.ends_with(text));
-        assert!(
-            f.markdown
-                .contains("short_title: \"广告法\"\nversion_date: 2021-04-29\n")
-        );
+        assert!(f.markdown.contains("short_title: \"广告法\"\nversion_date: 2021-04-29\n"));
     }
 }

@@ -63,9 +63,7 @@ pub struct BuildOptions {
 impl BuildOptions {
     /// The output folder to write.
     pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("output"))
+        self.output.clone().unwrap_or_else(|| self.root.join("output"))
     }
 }
 
@@ -106,12 +104,7 @@ pub struct Outcome {
 
 impl Outcome {
     fn config_error(diagnostics: Vec<Diagnostic>, sources: HashMap<PathBuf, String>) -> Outcome {
-        Outcome {
-            status: Status::ConfigErrors,
-            diagnostics,
-            sources,
-            rendered: None,
-        }
+        Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None }
     }
 
     /// Diagnostics rendered with their source lines.
@@ -132,60 +125,29 @@ pub fn check(options: &BuildOptions) -> Outcome {
             return Outcome::config_error(vec![e.diagnostic], sources);
         }
     };
-    let config_text = loaded
-        .sources
-        .get(&PathBuf::from(config::CONFIG_FILE))
-        .cloned();
+    let config_text = loaded.sources.get(&PathBuf::from(config::CONFIG_FILE)).cloned();
     let theme = Theme::load(&options.root, &loaded.config, config_text.as_deref());
-    let mut resolved = loaded.resolve(ResolveOptions {
-        drafts: options.drafts,
-    });
-    let sources = std::mem::take(&mut resolved.sources);
+    let mut resolved = loaded.resolve(ResolveOptions { drafts: options.drafts });
+    let mut sources = std::mem::take(&mut resolved.sources);
     let mut diagnostics = std::mem::take(&mut resolved.diagnostics);
     let theme = match theme {
         Ok(t) => t,
-        Err(theme_errors) => {
-            let config_problem = theme_errors
-                .iter()
-                .any(|d| d.path == PathBuf::from(config::CONFIG_FILE));
-            diagnostics.extend(theme_errors);
-            let status = if config_problem {
-                Status::ConfigErrors
-            } else {
-                Status::ContentErrors
-            };
-            return Outcome {
-                status,
-                diagnostics,
-                sources,
-                rendered: None,
-            };
+        Err(error) => {
+            // A theme that cannot be loaded is a configuration problem.
+            diagnostics.extend(error.diagnostics);
+            sources.extend(error.sources);
+            return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None };
         }
     };
     if has_errors(&diagnostics) {
-        return Outcome {
-            status: Status::ContentErrors,
-            diagnostics,
-            sources,
-            rendered: None,
-        };
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None };
     }
     let mut rendered = resolved.render(&theme);
     diagnostics.append(&mut rendered.diagnostics);
     if has_errors(&diagnostics) {
-        return Outcome {
-            status: Status::ContentErrors,
-            diagnostics,
-            sources,
-            rendered: None,
-        };
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None };
     }
-    Outcome {
-        status: Status::Success,
-        diagnostics,
-        sources,
-        rendered: Some(rendered),
-    }
+    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered) }
 }
 
 /// Runs the whole pipeline and writes the output atomically. On any error the

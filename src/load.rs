@@ -102,36 +102,22 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
                 Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| relative(root, p))
-                        .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                    let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
                     diagnostics.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
                 }
             }
         }
     } else {
         diagnostics.push(
-            Diagnostic::warning(
-                CONTENT_DIR,
-                0,
-                0,
-                "there is no content/ folder: the site will have only a home page",
-            )
-            .with_hint("create content/ and put Markdown files with front matter in it"),
+            Diagnostic::warning(CONTENT_DIR, 0, 0, "there is no content/ folder: the site will have only a home page")
+                .with_hint("create content/ and put Markdown files with front matter in it"),
         );
     }
 
-    let (markdown, others): (Vec<PathBuf>, Vec<PathBuf>) = paths
-        .into_iter()
-        .partition(|p| p.extension().is_some_and(|e| e == "md"));
-    let assets = others
-        .into_iter()
-        .map(|source| Asset {
-            rel: slash_path(&relative(&content, &source)),
-            source,
-        })
-        .collect();
+    let (markdown, others): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.extension().is_some_and(|e| e == "md"));
+    let assets =
+        others.into_iter().map(|source| Asset { rel: slash_path(&relative(&content, &source)), source }).collect();
 
     let results: Vec<(PathBuf, Option<String>, Result<RawDocument, Diagnostic>)> = markdown
         .par_iter()
@@ -158,35 +144,22 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
             Err(d) => diagnostics.push(d),
         }
     }
-    Ok(Loaded {
-        root: root.to_path_buf(),
-        config,
-        documents,
-        assets,
-        sources,
-        diagnostics,
-    })
+    Ok(Loaded { root: root.to_path_buf(), config, documents, assets, sources, diagnostics })
 }
 
 /// `path` relative to `base`, or `path` itself when it is not below `base`.
 fn relative(base: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A relative path with `/` separators.
 fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Reads a file as UTF-8; a bad byte is reported at its line and column.
 fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot read file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();

@@ -75,36 +75,19 @@ enum ImportKind {
 fn print_outcome(outcome: &Outcome) {
     if !outcome.diagnostics.is_empty() {
         eprint!("{}", outcome.report());
-        let errors = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+        let errors = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = outcome.diagnostics.len() - errors;
         eprintln!("{errors} error(s), {warnings} warning(s)");
     }
 }
 
 fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
-    let Command::Import {
-        file,
-        kind,
-        slug,
-        attachment_slugs,
-        note,
-        out,
-        force,
-    } = command
-    else {
+    let Command::Import { file, kind, slug, attachment_slugs, note, out, force } = command else {
         unreachable!("run_import is called for import only")
     };
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("{} is not UTF-8: convert it first", file.display()))?;
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "imported".into());
+    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8: convert it first", file.display()))?;
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "imported".into());
     let slug = slug.unwrap_or(stem);
     let (files, default_dir) = match kind {
         ImportKind::Directive => {
@@ -115,10 +98,7 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
             };
             (import_directive(&text, &options)?, root.join("content"))
         }
-        ImportKind::Law => (
-            vec![import_law(&text, &slug, note.as_deref())?],
-            root.join("content/laws"),
-        ),
+        ImportKind::Law => (vec![import_law(&text, &slug, note.as_deref())?], root.join("content/laws")),
     };
     let dir = out.unwrap_or(default_dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -126,16 +106,12 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     for f in &files {
         let path = dir.join(&f.file_name);
         if path.exists() && !force {
-            return Err(format!(
-                "{} exists: pass --force to overwrite it",
-                path.display()
-            ));
+            return Err(format!("{} exists: pass --force to overwrite it", path.display()));
         }
     }
     for f in files {
         let path = dir.join(&f.file_name);
-        std::fs::write(&path, f.markdown)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, f.markdown).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -146,11 +122,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let code = match cli.command {
         Command::Build { output, drafts } => {
-            let options = BuildOptions {
-                root: cli.root.clone(),
-                output,
-                drafts,
-            };
+            let options = BuildOptions { root: cli.root.clone(), output, drafts };
             let outcome = shiyi::build(&options);
             print_outcome(&outcome);
             if let (Status::Success, Some(r)) = (outcome.status, &outcome.rendered) {
@@ -164,11 +136,7 @@ fn main() -> ExitCode {
             outcome.status.exit_code()
         }
         Command::Check { drafts } => {
-            let outcome = shiyi::check(&BuildOptions {
-                root: cli.root.clone(),
-                output: None,
-                drafts,
-            });
+            let outcome = shiyi::check(&BuildOptions { root: cli.root.clone(), output: None, drafts });
             print_outcome(&outcome);
             if outcome.status == Status::Success {
                 eprintln!("check passed in {} ms", started.elapsed().as_millis());

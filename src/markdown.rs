@@ -32,6 +32,8 @@ pub struct Block {
     pub text: String,
     /// 1-based line of its first line in the source file.
     pub line: usize,
+    /// 1-based column (in characters) where its text starts on that line.
+    pub column: usize,
 }
 
 /// True for characters that make a line count as blank: ASCII and full-width
@@ -66,6 +68,12 @@ fn is_break(line: &str, after_blank: bool) -> bool {
             || (after_blank && compact.chars().all(|c| c == '-')))
 }
 
+/// 1-based character column of `part` (a slice of `line`) within `line`.
+fn column_of(line: &str, part: &str) -> usize {
+    let offset = (part.as_ptr() as usize).saturating_sub(line.as_ptr() as usize).min(line.len());
+    line[..offset].chars().count() + 1
+}
+
 /// Splits a Markdown body into blocks. `first_line` is the file line of the
 /// body's first line. With `line_per_block` every non-blank line is a block of
 /// its own (law texts: one 款 per line); otherwise lines of a paragraph join,
@@ -95,11 +103,7 @@ pub fn split_blocks(body: &str, first_line: usize, line_per_block: bool) -> Vec<
         let was_after_blank = after_blank;
         after_blank = false;
         if line == "<!-- INFO END -->" {
-            blocks.push(Block {
-                kind: BlockKind::InfoEnd,
-                text: String::new(),
-                line: line_no,
-            });
+            blocks.push(Block { kind: BlockKind::InfoEnd, text: String::new(), line: line_no, column: 1 });
             open_text = false;
             continue;
         }
@@ -112,26 +116,19 @@ pub fn split_blocks(body: &str, first_line: usize, line_per_block: bool) -> Vec<
                 kind: BlockKind::Heading(level),
                 text: text.to_string(),
                 line: line_no,
+                column: column_of(raw, text),
             });
             open_text = false;
             continue;
         }
         if is_break(line, was_after_blank) {
-            blocks.push(Block {
-                kind: BlockKind::Break,
-                text: String::new(),
-                line: line_no,
-            });
+            blocks.push(Block { kind: BlockKind::Break, text: String::new(), line: line_no, column: 1 });
             open_text = false;
             continue;
         }
         if line.starts_with("```") || line.starts_with("~~~") {
             fence = Some(line[..3].to_string());
-            blocks.push(Block {
-                kind: BlockKind::Raw,
-                text: raw.to_string(),
-                line: line_no,
-            });
+            blocks.push(Block { kind: BlockKind::Raw, text: raw.to_string(), line: line_no, column: 1 });
             open_text = false;
             continue;
         }
@@ -145,6 +142,7 @@ pub fn split_blocks(body: &str, first_line: usize, line_per_block: bool) -> Vec<
                     kind: BlockKind::Raw,
                     text: line.to_string(),
                     line: line_no,
+                    column: column_of(raw, line),
                 }),
             }
             open_text = false;
@@ -160,6 +158,7 @@ pub fn split_blocks(body: &str, first_line: usize, line_per_block: bool) -> Vec<
                 kind: BlockKind::Text,
                 text: line.to_string(),
                 line: line_no,
+                column: column_of(raw, line),
             });
             open_text = true;
         }
@@ -186,10 +185,7 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
 /// Renders Markdown blocks (a whole page body or a table) to HTML.
 pub fn block_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(
-        &mut out,
-        Parser::new_ext(markdown, options()).map(neutralise),
-    );
+    html::push_html(&mut out, Parser::new_ext(markdown, options()).map(neutralise));
     out
 }
 
@@ -206,20 +202,15 @@ pub fn inline_html(markdown: &str) -> String {
             other => other,
         })
         .filter(|e| {
-            !matches!(
-                e,
-                Event::Start(pulldown_cmark::Tag::Paragraph)
-                    | Event::End(pulldown_cmark::TagEnd::Paragraph)
-            )
+            !matches!(e, Event::Start(pulldown_cmark::Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph))
         });
     html::push_html(&mut out, events);
     let trimmed = out.trim_end();
     trimmed.to_string()
 }
 
-/// Escapes text for HTML (law texts are shown exactly as written); line
-/// breaks become `<br>`.
-pub fn escape_html(text: &str) -> String {
+/// Escapes `& < > " '` for HTML text and attribute values.
+pub fn escape_text(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -228,30 +219,27 @@ pub fn escape_html(text: &str) -> String {
             '>' => s.push_str("&gt;"),
             '"' => s.push_str("&quot;"),
             '\'' => s.push_str("&#39;"),
-            '\n' => s.push_str("<br>"),
             _ => s.push(c),
         }
     }
     s
 }
 
+/// Escapes text for HTML with line breaks as `<br>` (law texts are shown
+/// exactly as written).
+pub fn escape_html(text: &str) -> String {
+    escape_text(text).replace('\n', "<br>")
+}
+
 /// A paragraph's text could open a list, quote or heading once its number is
 /// removed (`- `, `> `, `# `, `1. `): a backslash keeps it a paragraph.
 fn protect_block_start(text: &str) -> CowStr<'_> {
-    let bullet = |c: char| {
-        text.strip_prefix(c)
-            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
-    };
-    let ordered = text.split_once(['.', ')']).is_some_and(|(n, rest)| {
-        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with(' ')
-    });
-    let starts_block =
-        text.starts_with(['#', '>']) || bullet('-') || bullet('+') || bullet('*') || ordered;
-    if starts_block {
-        CowStr::from(format!("\\{text}"))
-    } else {
-        CowStr::from(text)
-    }
+    let bullet = |c: char| text.strip_prefix(c).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
+    let ordered = text
+        .split_once(['.', ')'])
+        .is_some_and(|(n, rest)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with(' '));
+    let starts_block = text.starts_with(['#', '>']) || bullet('-') || bullet('+') || bullet('*') || ordered;
+    if starts_block { CowStr::from(format!("\\{text}")) } else { CowStr::from(text) }
 }
 
 #[cfg(test)]
@@ -260,13 +248,9 @@ mod tests {
 
     #[test]
     fn blocks_join_lines_and_split_at_markers() {
-        let body =
-            "## 一、总体要求\n\n（一）指导思想\n\n第一行\n第二行\n1.条目\n2.条目\n\n***\n\n落款\n";
+        let body = "## 一、总体要求\n\n（一）指导思想\n\n第一行\n第二行\n1.条目\n2.条目\n\n***\n\n落款\n";
         let blocks = split_blocks(body, 5, false);
-        let kinds: Vec<_> = blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str(), b.line))
-            .collect();
+        let kinds: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str(), b.line)).collect();
         assert_eq!(
             kinds,
             vec![

@@ -27,10 +27,7 @@ impl std::fmt::Display for WriteError {
 }
 
 fn fail(path: &Path, error: io::Error) -> WriteError {
-    WriteError {
-        path: path.to_path_buf(),
-        error,
-    }
+    WriteError { path: path.to_path_buf(), error }
 }
 
 /// Refuses output folders that hold a site's sources: replacing them would
@@ -47,21 +44,14 @@ pub fn check_output_dir(out: &Path) -> Result<(), String> {
 
 /// A sibling path of `out` named `.NAME.SUFFIX-PID`.
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let name = out.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     out.with_file_name(format!(".{name}.{suffix}-{}-{nanos}", std::process::id()))
 }
 
 fn write_all(rendered: &Rendered, dir: &Path) -> Result<(), WriteError> {
-    let mut folders: Vec<PathBuf> = rendered
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
+    let mut folders: Vec<PathBuf> =
+        rendered.files.keys().filter_map(|p| Path::new(p).parent().map(|d| dir.join(d))).collect();
     folders.sort();
     folders.dedup();
     for folder in &folders {
@@ -124,10 +114,7 @@ mod tests {
         let mut rendered = Rendered::default();
         rendered.files.insert("a/b.html".into(), b"new".to_vec());
         rendered.write(&out).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/b.html")).unwrap(),
-            "new"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("a/b.html")).unwrap(), "new");
         assert!(!out.join("stale").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");

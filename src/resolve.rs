@@ -54,10 +54,7 @@ pub struct Document {
 impl Document {
     /// The name used in citations: `short_title`, or the title.
     pub fn short_title(&self) -> &str {
-        self.front
-            .short_title
-            .as_deref()
-            .unwrap_or(&self.front.title)
+        self.front.short_title.as_deref().unwrap_or(&self.front.title)
     }
 }
 
@@ -106,11 +103,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
             prev = cur;
         }
     }
@@ -119,10 +112,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Up to three candidates closest to `name`.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .collect();
+    let mut scored: Vec<(usize, &str)> = candidates.into_iter().map(|c| (edit_distance(name, c), c)).collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
@@ -167,24 +157,10 @@ fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
 
 /// Resolves a loaded site.
 pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
-    let Loaded {
-        config,
-        documents: raw,
-        assets,
-        sources,
-        mut diagnostics,
-        ..
-    } = loaded;
-    let mut raw: Vec<RawDocument> = raw
-        .into_iter()
-        .filter(|d| options.drafts || !d.front.draft)
-        .collect();
+    let Loaded { config, documents: raw, assets, sources, mut diagnostics, .. } = loaded;
+    let mut raw: Vec<RawDocument> = raw.into_iter().filter(|d| options.drafts || !d.front.draft).collect();
     raw.sort_by(|a, b| {
-        (kind_order(a.front.kind), a.front.weight, &a.rel).cmp(&(
-            kind_order(b.front.kind),
-            b.front.weight,
-            &b.rel,
-        ))
+        (kind_order(a.front.kind), a.front.weight, &a.rel).cmp(&(kind_order(b.front.kind), b.front.weight, &b.rel))
     });
 
     let parsed: Vec<(Body, Vec<Diagnostic>)> = raw.par_iter().map(parse_body).collect();
@@ -197,24 +173,14 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
             && !valid_slug(slug)
         {
             diagnostics.push(
-                Diagnostic::error(
-                    &doc.path,
-                    field_line(doc, "slug"),
-                    1,
-                    format!("invalid slug `{slug}`"),
-                )
-                .with_hint("a slug is a file name without spaces, slashes, `?`, `#` or `%`"),
+                Diagnostic::error(&doc.path, field_line(doc, "slug"), 1, format!("invalid slug `{slug}`"))
+                    .with_hint("a slug is a file name without spaces, slashes, `?`, `#` or `%`"),
             );
         }
         if RESERVED_OUTPUTS.contains(&outputs[i].as_str()) {
             diagnostics.push(
-                Diagnostic::error(
-                    &doc.path,
-                    1,
-                    1,
-                    format!("`{}` is written by shiyi itself", outputs[i]),
-                )
-                .with_hint("rename the file or set another `slug:`"),
+                Diagnostic::error(&doc.path, 1, 1, format!("`{}` is written by shiyi itself", outputs[i]))
+                    .with_hint("rename the file or set another `slug:`"),
             );
         } else if let Some(first) = by_output.insert(outputs[i].clone(), i) {
             diagnostics.push(
@@ -222,11 +188,7 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
                     &doc.path,
                     1,
                     1,
-                    format!(
-                        "output `{}` is also produced by {}",
-                        outputs[i],
-                        raw[first].path.display()
-                    ),
+                    format!("output `{}` is also produced by {}", outputs[i], raw[first].path.display()),
                 )
                 .with_hint("give one of the two files another `slug:`"),
             );
@@ -234,12 +196,7 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     }
 
     // Attachments.
-    let key_of = |i: usize| {
-        outputs[i]
-            .strip_suffix(".html")
-            .unwrap_or(&outputs[i])
-            .to_string()
-    };
+    let key_of = |i: usize| outputs[i].strip_suffix(".html").unwrap_or(&outputs[i]).to_string();
     let keys: HashMap<String, usize> = (0..raw.len()).map(|i| (key_of(i), i)).collect();
     let mut parents: Vec<Option<usize>> = vec![None; raw.len()];
     for (i, doc) in raw.iter().enumerate() {
@@ -256,22 +213,15 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
                         &doc.path,
                         field_line(doc, "attachment_of"),
                         1,
-                        format!(
-                            "attachment_of names `{target}`, which is not a document of this site"
-                        ),
+                        format!("attachment_of names `{target}`, which is not a document of this site"),
                     )
-                    .with_hint(format!(
-                        "write the slug of another document, e.g. {}",
-                        suggestions.join(", ")
-                    )),
+                    .with_hint(format!("write the slug of another document, e.g. {}", suggestions.join(", "))),
                 );
             }
         }
     }
 
-    let readable: Vec<usize> = (0..raw.len())
-        .filter(|&i| raw[i].front.kind.has_clauses())
-        .collect();
+    let readable: Vec<usize> = (0..raw.len()).filter(|&i| raw[i].front.kind.has_clauses()).collect();
     let mut documents: Vec<Document> = Vec::with_capacity(raw.len());
     for (i, (doc, (body, problems))) in raw.into_iter().zip(parsed).enumerate() {
         diagnostics.extend(problems);
@@ -282,21 +232,13 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
             output: outputs[i].clone(),
             body,
             parent: parents[i],
-            attachments: (0..parents.len())
-                .filter(|&c| parents[c] == Some(i))
-                .collect(),
+            attachments: (0..parents.len()).filter(|&c| parents[c] == Some(i)).collect(),
             prev: position.and_then(|p| p.checked_sub(1)).map(|p| readable[p]),
             next: position.and_then(|p| readable.get(p + 1).copied()),
         });
     }
     diagnostics.sort();
-    Resolved {
-        config,
-        documents,
-        assets,
-        sources,
-        diagnostics,
-    }
+    Resolved { config, documents, assets, sources, diagnostics }
 }
 
 #[cfg(test)]
@@ -306,9 +248,6 @@ mod tests {
     #[test]
     fn nearest_names() {
         assert_eq!(edit_distance("notice", "notise"), 1);
-        assert_eq!(
-            nearest("opinons", ["notice", "opinions", "laws/x"]),
-            vec!["opinions", "notice", "laws/x"]
-        );
+        assert_eq!(nearest("opinons", ["notice", "opinions", "laws/x"]), vec!["opinions", "notice", "laws/x"]);
     }
 }

@@ -27,16 +27,16 @@ pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T,
             .map(|l| (l.line(), l.column()))
             .or_else(|| quoted_token_position(text, &message))
             .unwrap_or((1, 1));
+        // Errors noticed at the end of the input (an unclosed bracket) are
+        // reported on the last line that has any YAML on it.
+        let last = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).last().map_or(1, |(i, _)| i + 1);
+        let (line, column) = if line > last { (last, 1) } else { (line, column) };
         let line = line + first_line - 1;
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        YamlError {
-            line,
-            column,
-            message,
-        }
+        YamlError { line, column, message }
     })
 }
 
@@ -44,21 +44,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T,
 /// they quote (between backticks) in the text instead.
 fn quoted_token_position(text: &str, message: &str) -> Option<(usize, usize)> {
     let token = message.split('`').nth(1).filter(|t| !t.is_empty())?;
-    text.lines().enumerate().find_map(|(i, l)| {
-        l.find(token)
-            .map(|byte| (i + 1, l[..byte].chars().count() + 1))
-    })
+    text.lines().enumerate().find_map(|(i, l)| l.find(token).map(|byte| (i + 1, l[..byte].chars().count() + 1)))
 }
 
 /// Line (1-based, relative to `text`) where the top-level key `key` is written,
 /// for errors that serde reports without a position.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 1)
+    text.lines().position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -77,11 +69,7 @@ mod tests {
     fn positions_are_shifted_to_the_file() {
         let err = from_str::<T>("title: a\ntitel: b\n", 2).unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(
-            err.message.contains("unknown field `titel`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("unknown field `titel`"), "{}", err.message);
         assert!(!err.message.contains(" at line "));
         let err = from_str::<T>("title: [a\n", 5).unwrap_err();
         assert!(err.line >= 5);

@@ -12,12 +12,7 @@ use shiyi::markdown::split_blocks;
 
 fn parse(file: &str) -> ClauseTree {
     let text = std::fs::read_to_string(Path::new("tests/data/laws").join(file)).unwrap();
-    let title = text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("# ")
-        .to_string();
+    let title = text.lines().next().unwrap_or("").trim_start_matches("# ").to_string();
     let (tree, problems) = build_tree(&split_blocks(&text, 1, true), &title);
     let errors: Vec<_> = problems.iter().filter(|p| p.error).collect();
     assert!(errors.is_empty(), "{file}: {errors:?}");
@@ -54,12 +49,7 @@ fn every_law_has_exactly_its_articles() {
         let expected = expected_override(file).unwrap_or(count);
         let tree = parse(file);
         let found = articles(&tree);
-        assert_eq!(
-            found.len(),
-            expected,
-            "{file}: {:?}",
-            found.iter().take(5).collect::<Vec<_>>()
-        );
+        assert_eq!(found.len(), expected, "{file}: {:?}", found.iter().take(5).collect::<Vec<_>>());
         let mut unique = found.clone();
         unique.sort();
         unique.dedup();
@@ -78,11 +68,7 @@ fn traps_of_the_corpus() {
     assert_eq!(ids.last().map(String::as_str), Some("art_52"));
     // The header line 第三十一条的决定》… is history, not an article.
     let tree = parse("cultural_relics_protection_law_2017-11-04.md");
-    assert!(
-        tree.preface
-            .iter()
-            .any(|p| p.text.starts_with("第三十一条的决定"))
-    );
+    assert!(tree.preface.iter().any(|p| p.text.starts_with("第三十一条的决定")));
     assert_eq!(articles(&tree).first().map(String::as_str), Some("art_1"));
     // Inserted articles of the criminal law.
     let ids = articles(&parse("criminal_law.md"));
@@ -99,20 +85,11 @@ fn traps_of_the_corpus() {
             points.push(c.id.clone());
         }
     });
-    assert!(
-        points.contains(&"art_7__para_1__point_3".to_string()),
-        "{points:?}"
-    );
+    assert!(points.contains(&"art_7__para_1__point_3".to_string()), "{points:?}");
     // Without 第X条, 一、 numbering is read as sections.
     let tree = parse("state_council_hk_flag_display_rules_1997-06-05.md");
     assert!(!tree.statute);
-    assert_eq!(
-        tree.body
-            .iter()
-            .filter(|c| c.kind == ClauseKind::DirectiveSection)
-            .count(),
-        3
-    );
+    assert_eq!(tree.body.iter().filter(|c| c.kind == ClauseKind::DirectiveSection).count(), 3);
     // U+200B lines are blank: no empty paragraphs.
     let tree = parse("civil_procedure_law_2023-09-01.md");
     let mut empty = 0;
@@ -124,10 +101,7 @@ fn traps_of_the_corpus() {
     assert_eq!(empty, 0);
     // The criminal law's annexes are annexes, not glued to its last article.
     let tree = parse("criminal_law.md");
-    assert!(
-        tree.body.iter().any(|c| c.kind == ClauseKind::Annex),
-        "annex headings"
-    );
+    assert!(tree.body.iter().any(|c| c.kind == ClauseKind::Annex), "annex headings");
 }
 
 #[test]

@@ -100,11 +100,7 @@ pub struct Clause {
 
 impl Clause {
     /// Visits this clause and every descendant, depth first, with its ancestors.
-    pub fn walk<'a>(
-        &'a self,
-        ancestors: &mut Vec<&'a Clause>,
-        f: &mut dyn FnMut(&'a Clause, &[&'a Clause]),
-    ) {
+    pub fn walk<'a>(&'a self, ancestors: &mut Vec<&'a Clause>, f: &mut dyn FnMut(&'a Clause, &[&'a Clause])) {
         f(self, ancestors);
         ancestors.push(self);
         for child in &self.children {

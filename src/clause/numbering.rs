@@ -53,11 +53,7 @@ impl Marker {
     pub fn is_statute_structure(self) -> bool {
         matches!(
             self,
-            Marker::Book(_)
-                | Marker::SubBook(_)
-                | Marker::Chapter(_)
-                | Marker::Section(_)
-                | Marker::Article(..)
+            Marker::Book(_) | Marker::SubBook(_) | Marker::Chapter(_) | Marker::Section(_) | Marker::Article(..)
         )
     }
 }
@@ -187,11 +183,7 @@ pub fn format_cn_numeral(n: u32) -> String {
 
 /// Splits a leading run of characters accepted by `accept`.
 fn take_while(s: &str, accept: impl Fn(char) -> bool) -> (&str, &str) {
-    let end = s
-        .char_indices()
-        .find(|(_, c)| !accept(*c))
-        .map(|(i, _)| i)
-        .unwrap_or(s.len());
+    let end = s.char_indices().find(|(_, c)| !accept(*c)).map(|(i, _)| i).unwrap_or(s.len());
     s.split_at(end)
 }
 
@@ -199,11 +191,7 @@ fn take_while(s: &str, accept: impl Fn(char) -> bool) -> (&str, &str) {
 /// U+3000, NBSP, the en spaces of some scraped texts).
 fn skip_separator(s: &str) -> Option<&str> {
     let trimmed = s.trim_start_matches(char::is_whitespace);
-    if trimmed.len() == s.len() && !s.is_empty() {
-        None
-    } else {
-        Some(trimmed)
-    }
+    if trimmed.len() == s.len() && !s.is_empty() { None } else { Some(trimmed) }
 }
 
 /// Parses `第X编 …`, `第X条 …` and friends. The marker must be followed by a
@@ -212,11 +200,7 @@ fn skip_separator(s: &str) -> Option<&str> {
 fn parse_di(s: &str) -> Option<(Marker, &str)> {
     let rest = s.strip_prefix('第')?;
     let (num, rest) = take_while(rest, is_cn_numeral_char);
-    let (num, rest) = if num.is_empty() {
-        take_while(rest, |c| c.is_ascii_digit())
-    } else {
-        (num, rest)
-    };
+    let (num, rest) = if num.is_empty() { take_while(rest, |c| c.is_ascii_digit()) } else { (num, rest) };
     let n = parse_cn_numeral(num).or_else(|| num.parse().ok())?;
     let (marker, rest) = if let Some(r) = rest.strip_prefix("部分") {
         (Marker::Part(n), r)
@@ -263,17 +247,11 @@ fn parse_arabic(s: &str) -> Option<(Marker, &str)> {
     if num.is_empty() || num.len() > 3 {
         return None;
     }
-    let rest = rest
-        .strip_prefix('.')
-        .or_else(|| rest.strip_prefix('、'))
-        .or_else(|| rest.strip_prefix('．'))?;
+    let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix('、')).or_else(|| rest.strip_prefix('．'))?;
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    Some((
-        Marker::Arabic(num.parse().ok()?),
-        rest.trim_start_matches(char::is_whitespace),
-    ))
+    Some((Marker::Arabic(num.parse().ok()?), rest.trim_start_matches(char::is_whitespace)))
 }
 
 /// Parses `一、`.
@@ -287,11 +265,7 @@ fn parse_cn_enum(s: &str) -> Option<(Marker, &str)> {
 fn parse_annex(s: &str) -> Option<(Marker, &str)> {
     let rest = s.strip_prefix("附件")?;
     let (num, rest) = take_while(rest, |c| is_cn_numeral_char(c) || c.is_ascii_digit());
-    let n = if num.is_empty() {
-        1
-    } else {
-        parse_cn_numeral(num).or_else(|| num.parse().ok())?
-    };
+    let n = if num.is_empty() { 1 } else { parse_cn_numeral(num).or_else(|| num.parse().ok())? };
     let rest = if rest.is_empty() {
         rest
     } else if let Some(r) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
@@ -333,9 +307,7 @@ mod tests {
         assert_eq!(parse_cn_numeral("两百"), Some(200));
         assert_eq!(parse_cn_numeral(""), None);
         assert_eq!(parse_cn_numeral("一二十"), None);
-        for n in [
-            1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110, 111, 1000, 1001, 1010, 1260,
-        ] {
+        for n in [1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110, 111, 1000, 1001, 1010, 1260] {
             assert_eq!(parse_cn_numeral(&format_cn_numeral(n)), Some(n), "{n}");
         }
         assert_eq!(format_cn_numeral(101), "一百零一");
@@ -344,30 +316,15 @@ mod tests {
 
     #[test]
     fn directive_markers_full_and_half_width() {
-        assert_eq!(
-            parse_marker("一、总体要求"),
-            Some((Marker::CnEnum(1), "总体要求"))
-        );
-        assert_eq!(
-            parse_marker("（三）工作目标"),
-            Some((Marker::CnParen(3), "工作目标"))
-        );
-        assert_eq!(
-            parse_marker("(三)工作目标"),
-            Some((Marker::CnParen(3), "工作目标"))
-        );
+        assert_eq!(parse_marker("一、总体要求"), Some((Marker::CnEnum(1), "总体要求")));
+        assert_eq!(parse_marker("（三）工作目标"), Some((Marker::CnParen(3), "工作目标")));
+        assert_eq!(parse_marker("(三)工作目标"), Some((Marker::CnParen(3), "工作目标")));
         assert_eq!(parse_marker("1.坚持"), Some((Marker::Arabic(1), "坚持")));
         assert_eq!(parse_marker("2、坚持"), Some((Marker::Arabic(2), "坚持")));
         assert_eq!(parse_marker("3．坚持"), Some((Marker::Arabic(3), "坚持")));
         assert_eq!(parse_marker("12. 坚持"), Some((Marker::Arabic(12), "坚持")));
-        assert_eq!(
-            parse_marker("（1）积极"),
-            Some((Marker::ArabicParen(1), "积极"))
-        );
-        assert_eq!(
-            parse_marker("(2)积极"),
-            Some((Marker::ArabicParen(2), "积极"))
-        );
+        assert_eq!(parse_marker("（1）积极"), Some((Marker::ArabicParen(1), "积极")));
+        assert_eq!(parse_marker("(2)积极"), Some((Marker::ArabicParen(2), "积极")));
     }
 
     #[test]
@@ -385,40 +342,16 @@ mod tests {
     #[test]
     fn statute_markers() {
         assert_eq!(parse_marker("第一编 总则"), Some((Marker::Book(1), "总则")));
-        assert_eq!(
-            parse_marker("第一分编 通则"),
-            Some((Marker::SubBook(1), "通则"))
-        );
-        assert_eq!(
-            parse_marker("第一章 总 则"),
-            Some((Marker::Chapter(1), "总 则"))
-        );
-        assert_eq!(
-            parse_marker("第一章　总则"),
-            Some((Marker::Chapter(1), "总则"))
-        );
-        assert_eq!(
-            parse_marker("第二节 管制"),
-            Some((Marker::Section(2), "管制"))
-        );
-        assert_eq!(
-            parse_marker("第二十条 为了"),
-            Some((Marker::Article(20, 0), "为了"))
-        );
-        assert_eq!(
-            parse_marker("第一百三十三条之一 在道路上"),
-            Some((Marker::Article(133, 1), "在道路上"))
-        );
-        assert_eq!(
-            parse_marker("第一百条　建设单位"),
-            Some((Marker::Article(100, 0), "建设单位"))
-        );
+        assert_eq!(parse_marker("第一分编 通则"), Some((Marker::SubBook(1), "通则")));
+        assert_eq!(parse_marker("第一章 总 则"), Some((Marker::Chapter(1), "总 则")));
+        assert_eq!(parse_marker("第一章　总则"), Some((Marker::Chapter(1), "总则")));
+        assert_eq!(parse_marker("第二节 管制"), Some((Marker::Section(2), "管制")));
+        assert_eq!(parse_marker("第二十条 为了"), Some((Marker::Article(20, 0), "为了")));
+        assert_eq!(parse_marker("第一百三十三条之一 在道路上"), Some((Marker::Article(133, 1), "在道路上")));
+        assert_eq!(parse_marker("第一百条　建设单位"), Some((Marker::Article(100, 0), "建设单位")));
         assert_eq!(parse_marker("第5条 x"), Some((Marker::Article(5, 0), "x")));
         assert_eq!(parse_marker("附件一"), Some((Marker::Annex(1), "")));
         assert_eq!(parse_marker("第二部分"), Some((Marker::Part(2), "")));
-        assert_eq!(
-            parse_marker("附件二：名单"),
-            Some((Marker::Annex(2), "名单"))
-        );
+        assert_eq!(parse_marker("附件二：名单"), Some((Marker::Annex(2), "名单")));
     }
 }

@@ -84,9 +84,7 @@ impl Builder {
     }
 
     fn in_article(&self) -> bool {
-        self.stack
-            .iter()
-            .any(|(c, _)| c.kind == ClauseKind::Article)
+        self.stack.iter().any(|(c, _)| c.kind == ClauseKind::Article)
     }
 
     fn siblings(&self) -> &[Clause] {
@@ -117,25 +115,16 @@ impl Builder {
     /// Adds an unnumbered paragraph (or table) under the innermost open clause;
     /// inside an article it opens the next 款.
     fn add_text(&mut self, block: &Block) {
-        let kind = if block.kind == BlockKind::Raw {
-            ClauseKind::Block
-        } else {
-            ClauseKind::Text
-        };
+        let kind = if block.kind == BlockKind::Raw { ClauseKind::Block } else { ClauseKind::Text };
         if self.statute && self.in_article() && kind == ClauseKind::Text {
-            while self
-                .stack
-                .last()
-                .is_some_and(|(c, _)| c.kind != ClauseKind::Article)
-            {
+            while self.stack.last().is_some_and(|(c, _)| c.kind != ClauseKind::Article) {
                 self.pop();
             }
-            let count = self.stack.last().map_or(0, |(a, _)| {
-                a.children
-                    .iter()
-                    .filter(|c| c.kind == ClauseKind::Paragraph)
-                    .count()
-            }) as u32;
+            let count = self
+                .stack
+                .last()
+                .map_or(0, |(a, _)| a.children.iter().filter(|c| c.kind == ClauseKind::Paragraph).count())
+                as u32;
             let n = count + 1;
             let id = self.compose_id(format!("para_{n}"), ClauseKind::Paragraph);
             let para = Clause {
@@ -151,26 +140,26 @@ impl Builder {
             self.push(para, rank(ClauseKind::Paragraph));
             return;
         }
-        let id = match self.stack.last() {
+        let n = match self.stack.last() {
             Some((parent, _)) => {
-                let n = parent
-                    .children
-                    .iter()
-                    .filter(|c| matches!(c.kind, ClauseKind::Text | ClauseKind::Block))
-                    .count()
-                    + 1;
-                format!("{}__p_{n}", parent.id)
+                parent.children.iter().filter(|c| matches!(c.kind, ClauseKind::Text | ClauseKind::Block)).count() + 1
             }
             None => {
                 self.preamble_paragraphs += 1;
-                format!("preamble__p_{}", self.preamble_paragraphs)
+                self.preamble_paragraphs as usize
             }
         };
+        let id = match self.stack.last() {
+            Some((parent, _)) => format!("{}__p_{n}", parent.id),
+            None => format!("preamble__p_{n}"),
+        };
+        let cite =
+            if kind == ClauseKind::Text { format!("第{}段", format_cn_numeral(n as u32)) } else { String::new() };
         let clause = Clause {
             kind,
             id,
             label: String::new(),
-            cite: String::new(),
+            cite,
             text: block.text.clone(),
             heading: false,
             line: block.line,
@@ -210,23 +199,16 @@ impl Builder {
             (ClauseKind::SubBook, _) => (format!("subbook_{n}"), format!("第{cn}分编")),
             (ClauseKind::Chapter, _) => (format!("chp_{n}"), format!("第{cn}章")),
             (ClauseKind::Section, _) => (format!("sec_{n}"), format!("第{cn}节")),
-            (ClauseKind::Article, Marker::Article(_, 0)) => {
-                (format!("art_{n}"), format!("第{cn}条"))
+            (ClauseKind::Article, Marker::Article(_, 0)) => (format!("art_{n}"), format!("第{cn}条")),
+            (ClauseKind::Article, Marker::Article(_, sub)) => {
+                (format!("art_{n}-{sub}"), format!("第{cn}条之{}", format_cn_numeral(sub)))
             }
-            (ClauseKind::Article, Marker::Article(_, sub)) => (
-                format!("art_{n}-{sub}"),
-                format!("第{cn}条之{}", format_cn_numeral(sub)),
-            ),
             (ClauseKind::Annex, _) => (format!("annex_{n}"), format!("附件{cn}")),
             (ClauseKind::Part, _) => (format!("part_{n}"), format!("第{cn}部分")),
-            (ClauseKind::Point, Marker::CnParen(_)) => {
-                (format!("point_{n}"), format!("第（{cn}）项"))
-            }
+            (ClauseKind::Point, Marker::CnParen(_)) => (format!("point_{n}"), format!("第（{cn}）项")),
             (ClauseKind::Point, Marker::CnEnum(_)) => (format!("point_{n}"), format!("第{cn}项")),
             (ClauseKind::Point, _) => (format!("point_{n}"), format!("{n}")),
-            (ClauseKind::SubPoint, Marker::Arabic(_)) => {
-                (format!("subpoint_{n}"), format!("第{n}目"))
-            }
+            (ClauseKind::SubPoint, Marker::Arabic(_)) => (format!("subpoint_{n}"), format!("第{n}目")),
             (ClauseKind::SubPoint, _) => (format!("subpoint_{n}"), format!("（{n}）")),
             (ClauseKind::Item, _) => (format!("item_{n}"), format!("（{n}）")),
             (ClauseKind::DirectiveSection, _) => (format!("sec_{n}"), cn),
@@ -235,22 +217,11 @@ impl Builder {
         }
     }
 
-    fn check_order(
-        &mut self,
-        kind: ClauseKind,
-        marker: Marker,
-        label: &str,
-        line: usize,
-        column: usize,
-    ) {
+    fn check_order(&mut self, kind: ClauseKind, marker: Marker, label: &str, line: usize, column: usize) {
         let previous = if kind == ClauseKind::Article {
             self.last_article.map(|(n, sub, line)| ((n, sub), line))
         } else {
-            self.siblings()
-                .iter()
-                .rev()
-                .find(|c| c.kind == kind)
-                .map(|c| ((number_of_id(&c.id), 0), c.line))
+            self.siblings().iter().rev().find(|c| c.kind == kind).map(|c| ((number_of_id(&c.id), 0), c.line))
         };
         let current = match marker {
             Marker::Article(n, sub) => (n, sub),
@@ -279,10 +250,7 @@ impl Builder {
             self.problems.push(ClauseProblem {
                 line,
                 column,
-                message: format!(
-                    "numbering gap: `{label}` follows number {} (line {prev_line})",
-                    prev.0
-                ),
+                message: format!("numbering gap: `{label}` follows number {} (line {prev_line})", prev.0),
                 hint: "a clause seems to be missing; if the source really skips it, this warning can be ignored".into(),
                 error: false,
             });
@@ -296,10 +264,8 @@ impl Builder {
         if let BlockKind::Heading(level) = block.kind {
             self.heading_ranks.entry(level).or_insert(r);
         }
-        let label = block.text[..block.text.len() - rest.len()]
-            .trim_end()
-            .to_string();
-        let column = 1 + block.text.chars().take_while(|c| c.is_whitespace()).count();
+        let label = block.text[..block.text.len() - rest.len()].trim_end().to_string();
+        let column = block.column;
         self.check_order(kind, marker, &label, block.line, column);
         if let Marker::Article(n, sub) = marker {
             self.last_article = Some((n, sub, block.line));
@@ -307,16 +273,8 @@ impl Builder {
         let (own, cite) = self.own_id_and_cite(kind, marker);
         let id = self.compose_id(own, kind);
         let heading = matches!(block.kind, BlockKind::Heading(_));
-        let mut clause = Clause {
-            kind,
-            id,
-            label,
-            cite,
-            text: rest.to_string(),
-            heading,
-            line: block.line,
-            children: Vec::new(),
-        };
+        let mut clause =
+            Clause { kind, id, label, cite, text: rest.to_string(), heading, line: block.line, children: Vec::new() };
         if kind == ClauseKind::Article {
             // The article's first 款 shares its line.
             let para = Clause {
@@ -337,15 +295,11 @@ impl Builder {
     }
 
     fn add_division(&mut self, block: &Block, level: u8) {
-        let r = self
-            .heading_ranks
-            .get(&level)
-            .copied()
-            .unwrap_or(if self.statute {
-                rank(ClauseKind::Chapter)
-            } else {
-                rank(ClauseKind::DirectiveSection)
-            });
+        let r = self.heading_ranks.get(&level).copied().unwrap_or(if self.statute {
+            rank(ClauseKind::Chapter)
+        } else {
+            rank(ClauseKind::DirectiveSection)
+        });
         self.pop_to_rank(r);
         let compact: String = block.text.chars().filter(|c| !c.is_whitespace()).collect();
         let own = match compact.as_str() {
@@ -441,11 +395,7 @@ impl Builder {
 fn number_of_id(id: &str) -> u32 {
     let last = id.rsplit("__").next().unwrap_or(id);
     let digits = last.rsplit('_').next().unwrap_or("");
-    digits
-        .split('-')
-        .next()
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(0)
+    digits.split('-').next().and_then(|d| d.parse().ok()).unwrap_or(0)
 }
 
 fn plain_paragraphs(blocks: &[Block], prefix: &str, skip_title: Option<&str>) -> Vec<Clause> {
@@ -457,11 +407,7 @@ fn plain_paragraphs(blocks: &[Block], prefix: &str, skip_title: Option<&str>) ->
         if block.kind == BlockKind::Heading(1) && Some(block.text.as_str()) == skip_title {
             continue;
         }
-        let kind = if block.kind == BlockKind::Raw {
-            ClauseKind::Block
-        } else {
-            ClauseKind::Text
-        };
+        let kind = if block.kind == BlockKind::Raw { ClauseKind::Block } else { ClauseKind::Text };
         out.push(Clause {
             kind,
             id: format!("{prefix}__p_{}", out.len() + 1),
@@ -503,15 +449,15 @@ pub fn build_tree(blocks: &[Block], title: &str) -> (ClauseTree, Vec<ClauseProbl
         statute,
     };
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let reported: Vec<usize> = problems.iter().filter(|p| p.error).map(|p| p.line).collect();
     tree.walk(|clause, _| {
-        if let Some(first) = seen.insert(clause.id.as_str(), clause.line) {
+        if let Some(first) = seen.insert(clause.id.as_str(), clause.line)
+            && !reported.contains(&clause.line)
+        {
             problems.push(ClauseProblem {
                 line: clause.line,
                 column: 1,
-                message: format!(
-                    "clause id `{}` is used twice (first at line {first})",
-                    clause.id
-                ),
+                message: format!("clause id `{}` is used twice (first at line {first})", clause.id),
                 hint: "two clauses have the same number at the same level; renumber one".into(),
                 error: true,
             });
@@ -593,11 +539,7 @@ mod tests {
         let md = "第五十一条 修改。\n\n第五十二条 增加五条。内容如下：\n\n第七节 监察委员会\n\n第一百二十三条 引文。\n\n第一百二十四条 引文。\n\n第七节相应改为第八节。\n";
         let (tree, problems) = build_tree(&split_blocks(md, 1, true), "t");
         assert!(problems.is_empty(), "{problems:?}");
-        let articles: Vec<_> = tree
-            .body
-            .iter()
-            .filter(|c| c.kind == ClauseKind::Article)
-            .collect();
+        let articles: Vec<_> = tree.body.iter().filter(|c| c.kind == ClauseKind::Article).collect();
         assert_eq!(articles.len(), 2);
         assert_eq!(articles[1].children.len(), 5);
     }

@@ -21,33 +21,17 @@ pub struct ClauseStyle<'a> {
 
 impl ClauseStyle<'_> {
     fn text_html(&self, text: &str) -> String {
-        if self.plain_text {
-            escape_html(text)
-        } else {
-            inline_html(text)
-        }
+        if self.plain_text { escape_html(text) } else { inline_html(text) }
     }
 
     /// The formal citation of `clause` (`《具体意见》三（三）3`, `《行政许可法》第二十条第二款`).
     pub fn citation(&self, clause: &Clause, ancestors: &[&Clause]) -> String {
-        let chain: Vec<&Clause> = ancestors
-            .iter()
-            .copied()
-            .chain(std::iter::once(clause))
-            .collect();
-        let start = if self.statute {
-            chain
-                .iter()
-                .rposition(|c| c.kind == ClauseKind::Article)
-                .unwrap_or(0)
-        } else {
-            0
-        };
+        let chain: Vec<&Clause> = ancestors.iter().copied().chain(std::iter::once(clause)).collect();
+        let start =
+            if self.statute { chain.iter().rposition(|c| c.kind == ClauseKind::Article).unwrap_or(0) } else { 0 };
         let mut cite = format!("《{}》", self.short_title);
         for c in &chain[start..] {
-            if !matches!(c.kind, ClauseKind::Text | ClauseKind::Block) {
-                cite.push_str(&c.cite);
-            }
+            cite.push_str(&c.cite);
         }
         cite
     }
@@ -84,19 +68,12 @@ fn render_clause<'t>(
     let citation = style.citation(clause, ancestors);
     let css = clause.kind.css_name();
     let id = &clause.id;
-    let depth = ancestors
-        .iter()
-        .filter(|a| a.heading || is_container(a.kind))
-        .count();
+    let depth = ancestors.iter().filter(|a| a.heading || is_container(a.kind)).count();
     if clause.kind == ClauseKind::Block {
-        out.push_str(&format!(
-            "<div class=\"clause {css}\" id=\"{id}\">{}</div>\n",
-            block_html(&clause.text)
-        ));
+        out.push_str(&format!("<div class=\"clause {css}\" id=\"{id}\">{}</div>\n", block_html(&clause.text)));
         return;
     }
-    let heading =
-        clause.heading || (is_container(clause.kind) && clause.kind != ClauseKind::Article);
+    let heading = clause.heading || (is_container(clause.kind) && clause.kind != ClauseKind::Article);
     if clause.kind == ClauseKind::Article {
         out.push_str(&format!("<section class=\"clause {css}\" id=\"{id}\">\n"));
         ancestors.push(clause);
@@ -110,31 +87,18 @@ fn render_clause<'t>(
     }
     if heading {
         let level = (depth + 2).min(6);
-        out.push_str(&format!(
-            "<section class=\"clause {css}\" id=\"{id}\">\n<h{level} class=\"clause-head\">"
-        ));
+        out.push_str(&format!("<section class=\"clause {css}\" id=\"{id}\">\n<h{level} class=\"clause-head\">"));
         if !clause.label.is_empty() {
-            out.push_str(&format!(
-                "<span class=\"num\">{}</span>",
-                escape_html(&clause.label)
-            ));
+            out.push_str(&format!("<span class=\"num\">{}</span>", escape_html(&clause.label)));
         }
-        out.push_str(&format!(
-            "<span class=\"clause-title\">{}</span>",
-            style.text_html(&clause.text)
-        ));
+        out.push_str(&format!("<span class=\"clause-title\">{}</span>", style.text_html(&clause.text)));
         permalink(out, id, &citation);
         out.push_str(&format!("</h{level}>\n"));
     } else {
-        out.push_str(&format!(
-            "<div class=\"clause {css}\" id=\"{id}\"><p class=\"clause-text\">"
-        ));
+        out.push_str(&format!("<div class=\"clause {css}\" id=\"{id}\"><p class=\"clause-text\">"));
         let label = lead.unwrap_or(&clause.label);
         if !label.is_empty() {
-            out.push_str(&format!(
-                "<span class=\"num\">{}</span>",
-                escape_html(label)
-            ));
+            out.push_str(&format!("<span class=\"num\">{}</span>", escape_html(label)));
             if lead.is_some() {
                 out.push(' ');
             }
@@ -158,17 +122,9 @@ fn render_plain_list(out: &mut String, style: &ClauseStyle<'_>, class: &str, cla
     out.push_str(&format!("<div class=\"{class}\">\n"));
     for c in clauses {
         if c.kind == ClauseKind::Block {
-            out.push_str(&format!(
-                "<div id=\"{}\">{}</div>\n",
-                c.id,
-                block_html(&c.text)
-            ));
+            out.push_str(&format!("<div id=\"{}\">{}</div>\n", c.id, block_html(&c.text)));
         } else {
-            out.push_str(&format!(
-                "<p class=\"clause-text\" id=\"{}\">{}</p>\n",
-                c.id,
-                style.text_html(&c.text)
-            ));
+            out.push_str(&format!("<p class=\"clause-text\" id=\"{}\">{}</p>\n", c.id, style.text_html(&c.text)));
         }
     }
     out.push_str("</div>\n");
@@ -190,31 +146,21 @@ pub fn render_tree(tree: &ClauseTree, style: &ClauseStyle<'_>) -> (String, Strin
 
 /// Plain text of a heading for the table of contents (Markdown marks removed).
 fn toc_title(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`'))
-        .collect()
+    text.chars().filter(|c| !matches!(c, '*' | '_' | '`')).collect()
 }
 
 /// The table of contents: heading clauses, at most `max_depth` levels deep.
 /// `page_url` is prefixed to each fragment (empty for the page itself).
 pub fn toc(tree: &ClauseTree, page_url: &str, max_depth: usize) -> Vec<TocEntry> {
-    fn collect(
-        clauses: &[Clause],
-        page_url: &str,
-        depth: usize,
-        max_depth: usize,
-    ) -> Vec<TocEntry> {
+    fn collect(clauses: &[Clause], page_url: &str, depth: usize, max_depth: usize) -> Vec<TocEntry> {
         let mut out = Vec::new();
         for c in clauses {
             let is_heading = c.heading || (is_container(c.kind) && c.kind != ClauseKind::Article);
             if !is_heading {
                 continue;
             }
-            let children = if depth + 1 < max_depth {
-                collect(&c.children, page_url, depth + 1, max_depth)
-            } else {
-                Vec::new()
-            };
+            let children =
+                if depth + 1 < max_depth { collect(&c.children, page_url, depth + 1, max_depth) } else { Vec::new() };
             out.push(TocEntry {
                 id: c.id.clone(),
                 url: format!("{page_url}#{}", c.id),
@@ -238,24 +184,11 @@ mod tests {
     fn citations_and_markup() {
         let md = "## 三、制度\n\n### （三）改革\n\n3.推进。\n\n（2）规范。\n";
         let (tree, _) = build_tree(&split_blocks(md, 1, false), "t");
-        let style = ClauseStyle {
-            short_title: "具体意见",
-            plain_text: false,
-            statute: false,
-        };
+        let style = ClauseStyle { short_title: "具体意见", plain_text: false, statute: false };
         let (_, body, _) = render_tree(&tree, &style);
-        assert!(
-            body.contains("id=\"sec_3__subsec_3__point_3__subpoint_2\""),
-            "{body}"
-        );
-        assert!(
-            body.contains("title=\"《具体意见》三（三）3（2）\""),
-            "{body}"
-        );
-        assert!(
-            body.contains("<h2 class=\"clause-head\"><span class=\"num\">三、</span>"),
-            "{body}"
-        );
+        assert!(body.contains("id=\"sec_3__subsec_3__point_3__subpoint_2\""), "{body}");
+        assert!(body.contains("title=\"《具体意见》三（三）3（2）\""), "{body}");
+        assert!(body.contains("<h2 class=\"clause-head\"><span class=\"num\">三、</span>"), "{body}");
         let toc = toc(&tree, "", 3);
         assert_eq!(toc[0].children[0].url, "#sec_3__subsec_3");
     }
@@ -264,19 +197,9 @@ mod tests {
     fn statute_citation_starts_at_the_article() {
         let md = "## 第一章 总则\n\n第二十条 甲：\n\n（一）乙；\n\n第二款。\n\n（三）丙。\n";
         let (tree, _) = build_tree(&split_blocks(md, 1, true), "t");
-        let style = ClauseStyle {
-            short_title: "行政许可法",
-            plain_text: true,
-            statute: true,
-        };
+        let style = ClauseStyle { short_title: "行政许可法", plain_text: true, statute: true };
         let (_, body, _) = render_tree(&tree, &style);
-        assert!(
-            body.contains("title=\"《行政许可法》第二十条第二款第（三）项\""),
-            "{body}"
-        );
-        assert!(
-            body.contains("<span class=\"num\">第二十条</span> 甲："),
-            "{body}"
-        );
+        assert!(body.contains("title=\"《行政许可法》第二十条第二款第（三）项\""), "{body}");
+        assert!(body.contains("<span class=\"num\">第二十条</span> 甲："), "{body}");
     }
 }

@@ -40,18 +40,12 @@ pub fn relative_url(page: &str, target: &str) -> String {
 }
 
 fn link(from: &str, doc: &Document) -> LinkView {
-    LinkView {
-        title: doc.front.title.clone(),
-        url: relative_url(from, &doc.output),
-    }
+    LinkView { title: doc.front.title.clone(), url: relative_url(from, &doc.output) }
 }
 
 /// A link that names the document by its short title (for navigation).
 fn short_link(from: &str, doc: &Document) -> LinkView {
-    LinkView {
-        title: doc.short_title().to_string(),
-        url: relative_url(from, &doc.output),
-    }
+    LinkView { title: doc.short_title().to_string(), url: relative_url(from, &doc.output) }
 }
 
 fn site_view(resolved: &Resolved) -> SiteView {
@@ -67,10 +61,7 @@ fn site_view(resolved: &Resolved) -> SiteView {
 
 /// The nav: directives and pages (laws and annotations are reached from them).
 fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
-    let mut out = vec![LinkView {
-        title: "首页".into(),
-        url: relative_url(from, "index.html"),
-    }];
+    let mut out = vec![LinkView { title: "首页".into(), url: relative_url(from, "index.html") }];
     out.extend(
         resolved
             .documents
@@ -84,36 +75,17 @@ fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
 fn document_view(resolved: &Resolved, doc: &Document, from: &str, with_body: bool) -> DocumentView {
     let f = &doc.front;
     let chinese = |d: Option<crate::frontmatter::Date>| d.map(|d| d.chinese());
-    let page_url = if from == doc.output {
-        String::new()
-    } else {
-        relative_url(from, &doc.output)
-    };
+    let page_url = if from == doc.output { String::new() } else { relative_url(from, &doc.output) };
     let (toc, preface_html, body_html, closing_html, clause_count) = match &doc.body {
         Body::Clauses(tree) => {
-            let style = ClauseStyle {
-                short_title: doc.short_title(),
-                plain_text: f.kind == Kind::Law,
-                statute: tree.statute,
-            };
-            let (p, b, c) = if with_body {
-                render_tree(tree, &style)
-            } else {
-                Default::default()
-            };
+            let style =
+                ClauseStyle { short_title: doc.short_title(), plain_text: f.kind == Kind::Law, statute: tree.statute };
+            let (p, b, c) = if with_body { render_tree(tree, &style) } else { Default::default() };
             (toc(tree, &page_url, 3), p, b, c, tree.len())
         }
-        Body::Markdown(md) => (
-            Vec::new(),
-            String::new(),
-            if with_body {
-                block_html(md)
-            } else {
-                String::new()
-            },
-            String::new(),
-            0,
-        ),
+        Body::Markdown(md) => {
+            (Vec::new(), String::new(), if with_body { block_html(md) } else { String::new() }, String::new(), 0)
+        }
     };
     let other = |i: Option<usize>| i.map(|i| link(from, &resolved.documents[i]));
     DocumentView {
@@ -138,24 +110,14 @@ fn document_view(resolved: &Resolved, doc: &Document, from: &str, with_body: boo
         body_html,
         closing_html,
         parent: other(doc.parent),
-        attachments: doc
-            .attachments
-            .iter()
-            .map(|&i| link(from, &resolved.documents[i]))
-            .collect(),
+        attachments: doc.attachments.iter().map(|&i| link(from, &resolved.documents[i])).collect(),
         prev: other(doc.prev),
         next: other(doc.next),
         clause_count,
     }
 }
 
-fn page_view(
-    resolved: &Resolved,
-    title: &str,
-    kind: &str,
-    path: &str,
-    breadcrumbs: Vec<LinkView>,
-) -> PageView {
+fn page_view(resolved: &Resolved, title: &str, kind: &str, path: &str, breadcrumbs: Vec<LinkView>) -> PageView {
     PageView {
         title: title.to_string(),
         kind: kind.to_string(),
@@ -193,26 +155,13 @@ impl Renderer<'_> {
 
     fn document_page(&self, doc: &Document) -> Result<Vec<u8>, Diagnostic> {
         let path = doc.output.as_str();
-        let mut crumbs = vec![LinkView {
-            title: self.site.title.clone(),
-            url: relative_url(path, "index.html"),
-        }];
+        let mut crumbs = vec![LinkView { title: self.site.title.clone(), url: relative_url(path, "index.html") }];
         if let Some(p) = doc.parent {
             crumbs.push(short_link(path, &self.resolved.documents[p]));
         }
         let view = document_view(self.resolved, doc, path, true);
-        let template = if doc.front.kind.has_clauses() {
-            "document.html"
-        } else {
-            "page.html"
-        };
-        let page = page_view(
-            self.resolved,
-            &doc.front.title,
-            doc.front.kind.name(),
-            path,
-            crumbs,
-        );
+        let template = if doc.front.kind.has_clauses() { "document.html" } else { "page.html" };
+        let page = page_view(self.resolved, &doc.front.title, doc.front.kind.name(), path, crumbs);
         self.render(template, path, page, |c| c.insert("doc", &view))
     }
 
@@ -224,23 +173,12 @@ impl Renderer<'_> {
             .filter(|d| d.front.kind.has_clauses())
             .map(|d| document_view(self.resolved, d, "index.html", false))
             .collect();
-        let page = page_view(
-            self.resolved,
-            &self.site.title,
-            "home",
-            "index.html",
-            Vec::new(),
-        );
-        self.render("home.html", "index.html", page, |c| {
-            c.insert("documents", &documents)
-        })
+        let page = page_view(self.resolved, &self.site.title, "home", "index.html", Vec::new());
+        self.render("home.html", "index.html", page, |c| c.insert("documents", &documents))
     }
 
     fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
-        let crumbs = vec![LinkView {
-            title: self.site.title.clone(),
-            url: "index.html".into(),
-        }];
+        let crumbs = vec![LinkView { title: self.site.title.clone(), url: "index.html".into() }];
         let page = page_view(self.resolved, "页面不存在", "404", "404.html", crumbs);
         self.render("404.html", "404.html", page, |_| {})
     }
@@ -259,21 +197,11 @@ fn redirect_page(from: &str, to: &str) -> Vec<u8> {
 
 /// Renders every output file of the site.
 pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
-    let renderer = Renderer {
-        resolved,
-        theme,
-        site: site_view(resolved),
-    };
+    let renderer = Renderer { resolved, theme, site: site_view(resolved) };
     let mut rendered = Rendered::default();
-    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> = resolved
-        .documents
-        .par_iter()
-        .map(|doc| (doc.output.clone(), renderer.document_page(doc)))
-        .collect();
-    let special = [
-        ("index.html".to_string(), renderer.home()),
-        ("404.html".to_string(), renderer.not_found()),
-    ];
+    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> =
+        resolved.documents.par_iter().map(|doc| (doc.output.clone(), renderer.document_page(doc))).collect();
+    let special = [("index.html".to_string(), renderer.home()), ("404.html".to_string(), renderer.not_found())];
     for (path, result) in pages.into_iter().chain(special) {
         match result {
             Ok(bytes) => {
@@ -292,25 +220,16 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
             };
             if rendered.files.contains_key(&alias) {
                 rendered.diagnostics.push(
-                    Diagnostic::error(
-                        &doc.path,
-                        1,
-                        1,
-                        format!("alias `{alias}` would overwrite another output file"),
-                    )
-                    .with_hint("remove the alias or choose another path"),
+                    Diagnostic::error(&doc.path, 1, 1, format!("alias `{alias}` would overwrite another output file"))
+                        .with_hint("remove the alias or choose another path"),
                 );
             } else {
-                rendered
-                    .files
-                    .insert(alias.clone(), redirect_page(&alias, &doc.output));
+                rendered.files.insert(alias.clone(), redirect_page(&alias, &doc.output));
             }
         }
     }
     for (name, bytes) in &theme.statics {
-        rendered
-            .files
-            .insert(format!("static/{name}"), bytes.clone());
+        rendered.files.insert(format!("static/{name}"), bytes.clone());
     }
     for asset in &resolved.assets {
         match std::fs::read(&asset.source) {
@@ -344,10 +263,7 @@ mod tests {
     #[test]
     fn relative_urls() {
         assert_eq!(relative_url("index.html", "notice.html"), "notice.html");
-        assert_eq!(
-            relative_url("laws/x.html", "notice.html#sec_1"),
-            "../notice.html#sec_1"
-        );
+        assert_eq!(relative_url("laws/x.html", "notice.html#sec_1"), "../notice.html#sec_1");
         assert_eq!(root_prefix("a/b/c.html"), "../../");
     }
 }

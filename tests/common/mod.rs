@@ -1,0 +1,96 @@
+//! Helpers shared by the integration tests: a link checker for built sites
+//! and a recursive file listing.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Every file under `dir`, by path relative to it (with `/`), with its bytes.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk the output");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn ids_of(html: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"\sid="([^"]+)""#).unwrap();
+    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+/// Checks every `href` and `src` of every HTML file under `dir`: relative
+/// links must name an existing file, fragments an existing id of that file,
+/// and nothing may point to another host or to an absolute path. Returns the
+/// problems found (empty when all is well).
+pub fn check_links(dir: &Path) -> Vec<String> {
+    let files = read_tree(dir);
+    let attr = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    let mut ids: HashMap<&str, Vec<String>> = HashMap::new();
+    for (path, bytes) in &files {
+        if path.ends_with(".html") {
+            ids.insert(path.as_str(), ids_of(&String::from_utf8_lossy(bytes)));
+        }
+    }
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let base = Path::new(path).parent().unwrap_or(Path::new(""));
+        for cap in attr.captures_iter(&html) {
+            let link = cap[1].replace("&amp;", "&");
+            if link.starts_with("mailto:") || link.starts_with("data:") {
+                continue;
+            }
+            if link.contains("://") || link.starts_with("//") || link.starts_with('/') {
+                problems.push(format!("{path}: link to outside or absolute path `{link}`"));
+                continue;
+            }
+            let (target, fragment) = match link.split_once('#') {
+                Some((t, f)) => (t.to_string(), Some(f.to_string())),
+                None => (link.clone(), None),
+            };
+            let target = target.split('?').next().unwrap_or("").to_string();
+            let resolved = if target.is_empty() { path.clone() } else { normalize(&base.join(&target)) };
+            if !target.is_empty() && (target.ends_with('/') || !files.contains_key(&resolved)) {
+                problems.push(format!("{path}: `{link}` does not name an existing file"));
+                continue;
+            }
+            if let Some(f) = fragment.filter(|f| !f.is_empty())
+                && let Some(list) = ids.get(resolved.as_str())
+                && !list.contains(&f)
+            {
+                problems.push(format!("{path}: `{link}` names no id `{f}` in {resolved}"));
+            }
+        }
+    }
+    problems
+}
+
+/// `a/b/../c` → `a/c`, with `/` separators.
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    parts.join("/")
+}
+
+/// The repository root (the shipped site).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
