@@ -55,6 +55,9 @@ enum Command {
         /// For laws: the note shown under the title [default: says which version the text is].
         #[arg(long)]
         note: Option<String>,
+        /// Where the text comes from, recorded as `source:` in the front matter.
+        #[arg(long)]
+        source: Option<String>,
         /// Folder to write into [default: ROOT/content, or ROOT/content/laws for laws].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -82,7 +85,7 @@ fn print_outcome(outcome: &Outcome) {
 }
 
 fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
-    let Command::Import { file, kind, slug, attachment_slugs, note, out, force } = command else {
+    let Command::Import { file, kind, slug, attachment_slugs, note, source, out, force } = command else {
         unreachable!("run_import is called for import only")
     };
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -91,11 +94,7 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     let slug = slug.unwrap_or(stem);
     let (files, default_dir) = match kind {
         ImportKind::Directive => {
-            let options = DirectiveImport {
-                slug,
-                attachment_slugs,
-                source: file.file_name().map(|n| n.to_string_lossy().into_owned()),
-            };
+            let options = DirectiveImport { slug, attachment_slugs, source };
             (import_directive(&text, &options)?, root.join("content"))
         }
         ImportKind::Law => (vec![import_law(&text, &slug, note.as_deref())?], root.join("content/laws")),
