@@ -398,7 +398,9 @@ pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<Imp
 
 /// Imports a law text (a `# title` line, history lines, `<!-- INFO END -->`,
 /// the articles): front matter is added, the text is kept byte for byte.
-pub fn import_law(text: &str, file_stem: &str, note: Option<&str>) -> Result<ImportedFile, String> {
+/// `slug` names the output file; the version date is read from the source
+/// file's name (`广告法(2021-04-29)`, `advertising_law_2021-04-29`).
+pub fn import_law(text: &str, slug: &str, source_name: &str, note: Option<&str>) -> Result<ImportedFile, String> {
     let title = text
         .lines()
         .find_map(|l| l.strip_prefix("# "))
@@ -406,7 +408,7 @@ pub fn import_law(text: &str, file_stem: &str, note: Option<&str>) -> Result<Imp
         .ok_or("a law file must start with a `# title` line")?;
     let short = title.strip_prefix("中华人民共和国").unwrap_or(&title).to_string();
     let version =
-        file_stem.rsplit(['_', '(', '（']).next().and_then(|tail| arabic_date(tail.trim_end_matches([')', '）'])));
+        source_name.rsplit(['_', '(', '（']).next().and_then(|tail| arabic_date(tail.trim_end_matches([')', '）'])));
     let mut front = format!("---\ntitle: {}\nkind: law\nshort_title: {}\n", quote(&title), quote(&short));
     if let Some(v) = &version {
         front.push_str(&format!("version_date: {v}\n"));
@@ -420,7 +422,7 @@ pub fn import_law(text: &str, file_stem: &str, note: Option<&str>) -> Result<Imp
         front.push_str(&format!("note: {}\n", quote(&n)));
     }
     front.push_str("---\n");
-    Ok(ImportedFile { file_name: format!("{file_stem}.md"), markdown: front + text })
+    Ok(ImportedFile { file_name: format!("{slug}.md"), markdown: front + text })
 }
 
 #[cfg(test)]
@@ -474,7 +476,7 @@ mod tests {
     #[test]
     fn law_text_is_untouched() {
         let text = "# 中华人民共和国广告法\n\n<!-- INFO END -->\n\n第一条 为了……";
-        let f = import_law(text, "advertising_law_2021-04-29", None).unwrap();
+        let f = import_law(text, "advertising-law", "advertising_law_2021-04-29", None).unwrap();
         assert!(f.markdown.ends_with(text));
         assert!(f.markdown.contains("short_title: \"广告法\"\nversion_date: 2021-04-29\n"));
     }

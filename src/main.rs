@@ -91,13 +91,13 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8: convert it first", file.display()))?;
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "imported".into());
-    let slug = slug.unwrap_or(stem);
+    let slug = slug.unwrap_or_else(|| stem.clone());
     let (files, default_dir) = match kind {
         ImportKind::Directive => {
             let options = DirectiveImport { slug, attachment_slugs, source };
             (import_directive(&text, &options)?, root.join("content"))
         }
-        ImportKind::Law => (vec![import_law(&text, &slug, note.as_deref())?], root.join("content/laws")),
+        ImportKind::Law => (vec![import_law(&text, &slug, &stem, note.as_deref())?], root.join("content/laws")),
     };
     let dir = out.unwrap_or(default_dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
