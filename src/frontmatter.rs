@@ -148,6 +148,10 @@ pub struct FrontMatter {
     /// Author of an annotation or page.
     #[serde(default)]
     pub author: Option<String>,
+    /// For annotations: the clauses annotated, cited as a reader would
+    /// (`具体意见 三（三）3`) or by id (`opinions#sec_3`).
+    #[serde(default)]
+    pub annotates: Vec<String>,
 }
 
 /// A content file cut into its YAML and its body.

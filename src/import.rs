@@ -8,7 +8,8 @@
 //! [`import_law`] adds front matter to a law text and leaves the text untouched.
 
 use crate::clause::numbering::{Marker, parse_cn_numeral, parse_marker};
-use crate::markdown::trim_blank;
+use crate::markdown::{tidy_spacing, trim_blank};
+use crate::resolve::terms::{abbreviation_definitions, comparable_title};
 
 /// One Markdown file produced by an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,44 +34,6 @@ pub struct DirectiveImport {
 /// Metadata labels that scraped pages put around the text.
 const META_LABELS: &[&str] =
     &["发布时间", "发布日期", "信息来源", "来源", "成文日期", "索引号", "主题分类", "发文字号"];
-
-fn is_cjk_or_fullwidth(c: char) -> bool {
-    !c.is_ascii() && !c.is_whitespace()
-}
-
-/// Removes scraping whitespace inside a paragraph: spaces next to Chinese
-/// characters or full-width punctuation, and inside ranges like `2005- 2010`.
-/// Other runs of whitespace become one space.
-pub fn normalize_spacing(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() || c == '\u{200b}' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '\u{200b}') {
-                i += 1;
-            }
-            let prev = if start > 0 { Some(chars[start - 1]) } else { None };
-            let next = chars.get(i).copied();
-            let (Some(p), Some(n)) = (prev, next) else {
-                continue;
-            };
-            let glue = is_cjk_or_fullwidth(p)
-                || is_cjk_or_fullwidth(n)
-                || (p == '-' && n.is_ascii_digit())
-                || (p.is_ascii_digit() && n == '-');
-            if !glue {
-                out.push(' ');
-            }
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
 
 /// The paragraph that announces attachments (`附件：`), kept as its own piece.
 const ATTACHMENT_MARK: &str = "附件：";
@@ -114,7 +77,7 @@ fn paragraphs(text: &str) -> Vec<String> {
         .flat_map(split_marks)
         .map(trim_blank)
         .filter(|p| !p.is_empty())
-        .map(normalize_spacing)
+        .map(tidy_spacing)
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -191,54 +154,6 @@ fn body_markdown(paragraphs: &[String], closing: &[String]) -> String {
     out.truncate(trimmed);
     out.push('\n');
     out
-}
-
-/// Finds `《X》（以下简称《Y》）` in `text` and returns each (X, Y).
-pub fn abbreviation_definitions(text: &str) -> Vec<(String, String)> {
-    const MARK: &str = "（以下简称《";
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices(MARK) {
-        let after = &text[at + MARK.len()..];
-        let Some(short) = after.split_once("》）").map(|(s, _)| s) else {
-            continue;
-        };
-        let before: Vec<char> = text[..at].chars().collect();
-        let (open, close) = match before.last() {
-            Some('》') => ('《', '》'),
-            Some('〉') => ('〈', '〉'),
-            _ => continue,
-        };
-        let mut depth = 0;
-        let mut start = None;
-        for (i, c) in before.iter().enumerate().rev() {
-            if *c == close {
-                depth += 1;
-            } else if *c == open {
-                depth -= 1;
-                if depth == 0 {
-                    start = Some(i);
-                    break;
-                }
-            }
-        }
-        if let Some(s) = start {
-            let full: String = before[s + 1..before.len() - 1].iter().collect();
-            out.push((full, short.to_string()));
-        }
-    }
-    out
-}
-
-/// A title in comparable form: inner abbreviation notes removed, 〈〉 as 《》, no spaces.
-fn comparable_title(title: &str) -> String {
-    let mut s = title.replace('〈', "《").replace('〉', "》");
-    while let Some(i) = s.find("（以下简称") {
-        match s[i..].find('）') {
-            Some(j) => s.replace_range(i..i + j + '）'.len_utf8(), ""),
-            None => break,
-        }
-    }
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 struct Part {
@@ -431,10 +346,10 @@ mod tests {
 
     #[test]
     fn spacing() {
-        assert_eq!(normalize_spacing("2005- 2010年"), "2005-2010年");
-        assert_eq!(normalize_spacing("纲要 》 的具体意见"), "纲要》的具体意见");
-        assert_eq!(normalize_spacing("2006 年"), "2006年");
-        assert_eq!(normalize_spacing("ISO  9000 标准"), "ISO 9000标准");
+        assert_eq!(tidy_spacing("2005- 2010年"), "2005-2010年");
+        assert_eq!(tidy_spacing("纲要 》 的具体意见"), "纲要》的具体意见");
+        assert_eq!(tidy_spacing("2006 年"), "2006年");
+        assert_eq!(tidy_spacing("ISO  9000 标准"), "ISO 9000标准");
     }
 
     #[test]
@@ -442,17 +357,6 @@ mod tests {
         assert_eq!(chinese_date("二○○五年七月二十二日").as_deref(), Some("2005-07-22"));
         assert_eq!(arabic_date("发布时间：2005年07月31日").as_deref(), Some("2005-07-31"));
         assert_eq!(chinese_date("二○○五年"), None);
-    }
-
-    #[test]
-    fn abbreviations_with_nested_titles() {
-        let text = "现将《甲关于落实〈乙纲要〉（以下简称《纲要》）的意见》（以下简称《意见》）印发";
-        let defs = abbreviation_definitions(text);
-        assert_eq!(defs[0], ("乙纲要".to_string(), "纲要".to_string()));
-        assert!(
-            defs.iter().any(|(f, s)| s == "意见" && comparable_title(f) == "甲关于落实《乙纲要》的意见"),
-            "{defs:?}"
-        );
     }
 
     #[test]

@@ -100,11 +100,13 @@ pub struct Outcome {
     pub sources: HashMap<PathBuf, String>,
     /// The rendered site (when there were no errors).
     pub rendered: Option<Rendered>,
+    /// Annotation coverage of the directives (when the site resolved).
+    pub coverage: Option<resolve::coverage::Coverage>,
 }
 
 impl Outcome {
     fn config_error(diagnostics: Vec<Diagnostic>, sources: HashMap<PathBuf, String>) -> Outcome {
-        Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None }
+        Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage: None }
     }
 
     /// Diagnostics rendered with their source lines.
@@ -136,18 +138,19 @@ pub fn check(options: &BuildOptions) -> Outcome {
             // A theme that cannot be loaded is a configuration problem.
             diagnostics.extend(error.diagnostics);
             sources.extend(error.sources);
-            return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None };
+            return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage: None };
         }
     };
+    let coverage = Some(resolve::coverage::coverage(&resolved));
     if has_errors(&diagnostics) {
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None };
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage };
     }
     let mut rendered = resolved.render(&theme);
     diagnostics.append(&mut rendered.diagnostics);
     if has_errors(&diagnostics) {
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None };
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage };
     }
-    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered) }
+    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered), coverage }
 }
 
 /// Runs the whole pipeline and writes the output atomically. On any error the

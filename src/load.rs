@@ -19,6 +19,9 @@ use crate::frontmatter::{self, FrontMatter, SplitError};
 /// The folder under the site root that holds the content.
 pub const CONTENT_DIR: &str = "content";
 
+/// The glossary file, directly under `content/`.
+pub const GLOSSARY_FILE: &str = "glossary.yaml";
+
 /// A Markdown file with its front matter parsed.
 #[derive(Debug, Clone)]
 pub struct RawDocument {
@@ -56,6 +59,8 @@ pub struct Loaded {
     pub documents: Vec<RawDocument>,
     /// Other files, in path order.
     pub assets: Vec<Asset>,
+    /// `content/glossary.yaml`, if present: its path and text.
+    pub glossary: Option<(PathBuf, String)>,
     /// Source texts by diagnostic path, for showing offending lines.
     pub sources: HashMap<PathBuf, String>,
     /// Problems found while loading.
@@ -114,8 +119,20 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
         );
     }
 
+    let glossary_path = content.join(GLOSSARY_FILE);
+    let mut glossary = None;
+    if glossary_path.is_file() {
+        let path = relative(root, &glossary_path);
+        match read_text(&glossary_path, &path) {
+            Ok(text) => {
+                sources.insert(path.clone(), text.clone());
+                glossary = Some((path, text));
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
     let (markdown, others): (Vec<PathBuf>, Vec<PathBuf>) =
-        paths.into_iter().partition(|p| p.extension().is_some_and(|e| e == "md"));
+        paths.into_iter().filter(|p| *p != glossary_path).partition(|p| p.extension().is_some_and(|e| e == "md"));
     let assets =
         others.into_iter().map(|source| Asset { rel: slash_path(&relative(&content, &source)), source }).collect();
 
@@ -144,7 +161,7 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
             Err(d) => diagnostics.push(d),
         }
     }
-    Ok(Loaded { root: root.to_path_buf(), config, documents, assets, sources, diagnostics })
+    Ok(Loaded { root: root.to_path_buf(), config, documents, assets, glossary, sources, diagnostics })
 }
 
 /// `path` relative to `base`, or `path` itself when it is not below `base`.

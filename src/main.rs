@@ -137,6 +137,9 @@ fn main() -> ExitCode {
         Command::Check { drafts } => {
             let outcome = shiyi::check(&BuildOptions { root: cli.root.clone(), output: None, drafts });
             print_outcome(&outcome);
+            if let Some(coverage) = &outcome.coverage {
+                print!("{coverage}");
+            }
             if outcome.status == Status::Success {
                 eprintln!("check passed in {} ms", started.elapsed().as_millis());
             }

@@ -6,7 +6,7 @@
 //! shown as text, never passed through, so a law line such as
 //! `《关于修改<中华人民共和国建筑法>的决定》` stays readable and safe.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,31 +182,94 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
     }
 }
 
-/// Renders Markdown blocks (a whole page body or a table) to HTML.
-pub fn block_html(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options()).map(neutralise));
+/// Markdown blocks (a page body, a table) as events, raw HTML made text. A
+/// line break inside a paragraph next to a Chinese character disappears
+/// instead of showing as a space, so hard-wrapped Chinese reads as written.
+pub fn block_events(markdown: &str) -> Vec<Event<'_>> {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise).collect();
+    let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+    let mut out = Vec::with_capacity(events.len());
+    for (i, event) in events.iter().enumerate() {
+        if matches!(event, Event::SoftBreak) {
+            let before = match out.last() {
+                Some(Event::Text(t)) => t.chars().last(),
+                _ => None,
+            };
+            let after = match events.get(i + 1) {
+                Some(Event::Text(t)) => t.chars().next(),
+                _ => None,
+            };
+            if wide(before) || wide(after) {
+                continue;
+            }
+        }
+        out.push(event.clone());
+    }
     out
 }
 
-/// Renders one paragraph's Markdown to inline HTML (no `<p>` wrapper). Line
-/// breaks inside the paragraph are kept as `<br>`, since Chinese text has no
-/// spaces to stand in for them.
-pub fn inline_html(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    let source = protect_block_start(markdown);
-    let events = Parser::new_ext(&source, options())
+/// Removes whitespace next to Chinese characters or full-width punctuation,
+/// and inside ranges like `2005- 2010`; other runs become one space.
+pub fn tidy_spacing(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let wide = |c: char| !c.is_ascii() && !c.is_whitespace();
+    let blank = |c: char| c.is_whitespace() || c == '\u{200b}';
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if blank(c) {
+            let start = i;
+            while i < chars.len() && blank(chars[i]) {
+                i += 1;
+            }
+            let (Some(&p), Some(&n)) = (start.checked_sub(1).and_then(|s| chars.get(s)), chars.get(i)) else {
+                continue;
+            };
+            let glue = wide(p) || wide(n) || (p == '-' && n.is_ascii_digit()) || (p.is_ascii_digit() && n == '-');
+            if !glue {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// One paragraph's events without the `<p>` wrapper; line breaks are kept as
+/// `<br>`, since Chinese text has no spaces to stand in for them. `source`
+/// should come from [`inline_source`].
+pub fn inline_events(source: &str) -> Vec<Event<'_>> {
+    Parser::new_ext(source, options())
         .map(neutralise)
         .map(|e| match e {
             Event::SoftBreak => Event::HardBreak,
             other => other,
         })
-        .filter(|e| {
-            !matches!(e, Event::Start(pulldown_cmark::Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph))
-        });
-    html::push_html(&mut out, events);
-    let trimmed = out.trim_end();
-    trimmed.to_string()
+        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        .collect()
+}
+
+/// Events to HTML.
+pub fn push_html<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+/// Renders Markdown blocks (a whole page body or a table) to HTML.
+pub fn block_html(markdown: &str) -> String {
+    push_html(block_events(markdown))
+}
+
+/// Renders one paragraph's Markdown to inline HTML (no `<p>` wrapper).
+pub fn inline_html(markdown: &str) -> String {
+    let source = inline_source(markdown);
+    push_html(inline_events(&source))
 }
 
 /// Escapes `& < > " '` for HTML text and attribute values.
@@ -231,9 +294,9 @@ pub fn escape_html(text: &str) -> String {
     escape_text(text).replace('\n', "<br>")
 }
 
-/// A paragraph's text could open a list, quote or heading once its number is
-/// removed (`- `, `> `, `# `, `1. `): a backslash keeps it a paragraph.
-fn protect_block_start(text: &str) -> CowStr<'_> {
+/// The source to parse a paragraph from: a paragraph's text could open a list,
+/// quote or heading once its number is removed (`- `, `> `, `# `, `1. `): a backslash keeps it a paragraph.
+pub fn inline_source(text: &str) -> CowStr<'_> {
     let bullet = |c: char| text.strip_prefix(c).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
     let ordered = text
         .split_once(['.', ')'])

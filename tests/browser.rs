@@ -167,7 +167,7 @@ fn file_url_pages_render_the_directive() {
         r#"<html lang="zh-CN""#,
         r#"id="sec_3__subsec_3__point_2__subpoint_3""#,
         r#"id="sec_6__subsec_3""#,
-        "认真贯彻实施《行政许可法》",
+        r#"认真贯彻实施<a class="doc-link" href="laws/administrative-licensing-law.html""#,
     ] {
         assert!(dom.contains(needle), "opinions.html DOM lacks {needle}");
     }

@@ -9,19 +9,44 @@ use crate::markdown::{block_html, escape_html, inline_html};
 
 use super::views::TocEntry;
 
+/// What a page adds to its clauses: linked text, and notes beside a clause.
+pub trait ClauseDecorator {
+    /// A clause's own text as HTML.
+    fn text(&self, text: &str, clause_id: &str) -> String;
+    /// HTML placed right after the clause's own text (its annotations and
+    /// backlinks), or an empty string.
+    fn aside(&self, clause_id: &str) -> String;
+}
+
+/// Clause text without cross-links: Markdown, or plain text for laws.
+pub struct Unlinked {
+    /// True for laws: text shown exactly as written.
+    pub plain_text: bool,
+}
+
+impl ClauseDecorator for Unlinked {
+    fn text(&self, text: &str, _: &str) -> String {
+        if self.plain_text { escape_html(text) } else { inline_html(text) }
+    }
+
+    fn aside(&self, _: &str) -> String {
+        String::new()
+    }
+}
+
 /// How a document's clauses are rendered.
 pub struct ClauseStyle<'a> {
     /// Short name used in citations (`具体意见`).
     pub short_title: &'a str,
-    /// True for laws: text is shown exactly as written, not as Markdown.
-    pub plain_text: bool,
     /// True when the tree uses statute numbering (citations start at the article).
     pub statute: bool,
+    /// Text linking and notes beside clauses.
+    pub decorator: &'a dyn ClauseDecorator,
 }
 
 impl ClauseStyle<'_> {
-    fn text_html(&self, text: &str) -> String {
-        if self.plain_text { escape_html(text) } else { inline_html(text) }
+    fn text_html(&self, text: &str, id: &str) -> String {
+        self.decorator.text(text, id)
     }
 
     /// The formal citation of `clause` (`《具体意见》三（三）3`, `《行政许可法》第二十条第二款`).
@@ -91,9 +116,10 @@ fn render_clause<'t>(
         if !clause.label.is_empty() {
             out.push_str(&format!("<span class=\"num\">{}</span>", escape_html(&clause.label)));
         }
-        out.push_str(&format!("<span class=\"clause-title\">{}</span>", style.text_html(&clause.text)));
+        out.push_str(&format!("<span class=\"clause-title\">{}</span>", style.text_html(&clause.text, id)));
         permalink(out, id, &citation);
         out.push_str(&format!("</h{level}>\n"));
+        out.push_str(&style.decorator.aside(id));
     } else {
         out.push_str(&format!("<div class=\"clause {css}\" id=\"{id}\"><p class=\"clause-text\">"));
         let label = lead.unwrap_or(&clause.label);
@@ -103,9 +129,10 @@ fn render_clause<'t>(
                 out.push(' ');
             }
         }
-        out.push_str(&style.text_html(&clause.text));
+        out.push_str(&style.text_html(&clause.text, id));
         permalink(out, id, &citation);
         out.push_str("</p>\n");
+        out.push_str(&style.decorator.aside(id));
     }
     ancestors.push(clause);
     for child in &clause.children {
@@ -124,7 +151,11 @@ fn render_plain_list(out: &mut String, style: &ClauseStyle<'_>, class: &str, cla
         if c.kind == ClauseKind::Block {
             out.push_str(&format!("<div id=\"{}\">{}</div>\n", c.id, block_html(&c.text)));
         } else {
-            out.push_str(&format!("<p class=\"clause-text\" id=\"{}\">{}</p>\n", c.id, style.text_html(&c.text)));
+            out.push_str(&format!(
+                "<p class=\"clause-text\" id=\"{}\">{}</p>\n",
+                c.id,
+                style.text_html(&c.text, &c.id)
+            ));
         }
     }
     out.push_str("</div>\n");
@@ -184,7 +215,8 @@ mod tests {
     fn citations_and_markup() {
         let md = "## 三、制度\n\n### （三）改革\n\n3.推进。\n\n（2）规范。\n";
         let (tree, _) = build_tree(&split_blocks(md, 1, false), "t");
-        let style = ClauseStyle { short_title: "具体意见", plain_text: false, statute: false };
+        let style =
+            ClauseStyle { short_title: "具体意见", statute: false, decorator: &Unlinked { plain_text: false } };
         let (_, body, _) = render_tree(&tree, &style);
         assert!(body.contains("id=\"sec_3__subsec_3__point_3__subpoint_2\""), "{body}");
         assert!(body.contains("title=\"《具体意见》三（三）3（2）\""), "{body}");
@@ -197,7 +229,8 @@ mod tests {
     fn statute_citation_starts_at_the_article() {
         let md = "## 第一章 总则\n\n第二十条 甲：\n\n（一）乙；\n\n第二款。\n\n（三）丙。\n";
         let (tree, _) = build_tree(&split_blocks(md, 1, true), "t");
-        let style = ClauseStyle { short_title: "行政许可法", plain_text: true, statute: true };
+        let style =
+            ClauseStyle { short_title: "行政许可法", statute: true, decorator: &Unlinked { plain_text: true } };
         let (_, body, _) = render_tree(&tree, &style);
         assert!(body.contains("title=\"《行政许可法》第二十条第二款第（三）项\""), "{body}");
         assert!(body.contains("<span class=\"num\">第二十条</span> 甲："), "{body}");

@@ -5,20 +5,25 @@
 //! errors. Nothing is written here; pages are rendered in parallel.
 
 pub mod clause_html;
+pub mod linker;
+mod pages;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Kind;
-use crate::markdown::{block_html, escape_html};
+use crate::markdown::{block_html, escape_html, escape_text};
+use crate::resolve::citations::ClauseRef;
 use crate::resolve::{Body, Document, Resolved};
 use crate::theme::{Theme, tera_message};
-use clause_html::{ClauseStyle, render_tree, toc};
-use views::{DocumentView, LinkView, PageView, SiteView};
+use clause_html::{ClauseDecorator, ClauseStyle, render_tree, toc};
+use linker::Linker;
+use views::{DocumentView, LinkView, PageView, QuoteView, SiteView};
 
 /// Every output file, by path from the output root, with its bytes.
 #[derive(Debug, Default)]
@@ -59,7 +64,7 @@ fn site_view(resolved: &Resolved) -> SiteView {
     }
 }
 
-/// The nav: directives and pages (laws and annotations are reached from them).
+/// The nav: directives, pages, and the site-wide lists that have content.
 fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
     let mut out = vec![LinkView { title: "首页".into(), url: relative_url(from, "index.html") }];
     out.extend(
@@ -69,25 +74,124 @@ fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
             .filter(|d| matches!(d.front.kind, Kind::Directive | Kind::Page))
             .map(|d| short_link(from, d)),
     );
+    for (title, path) in pages::special_pages(resolved) {
+        out.push(LinkView { title: title.to_string(), url: relative_url(from, path) });
+    }
     out
 }
 
-fn document_view(resolved: &Resolved, doc: &Document, from: &str, with_body: bool) -> DocumentView {
+/// Adds cross-links to a page's clauses and puts annotations and backlinks
+/// beside them.
+struct Decorated<'a> {
+    linker: &'a Linker<'a>,
+    doc: usize,
+    plain_text: bool,
+}
+
+impl ClauseDecorator for Decorated<'_> {
+    fn text(&self, text: &str, clause_id: &str) -> String {
+        if self.plain_text {
+            self.linker.text_html(text, Some(clause_id), &mut HashSet::new()).replace('\n', "<br>")
+        } else {
+            self.linker.inline(text, Some(clause_id))
+        }
+    }
+
+    fn aside(&self, clause_id: &str) -> String {
+        let graph = &self.linker.resolved().links.graph;
+        let key = ClauseRef { doc: self.doc, id: Some(clause_id.to_string()) };
+        let annotations = graph.annotations.get(&key).map_or(&[][..], Vec::as_slice);
+        let backlinks = graph.backlinks.get(&key).map_or(&[][..], Vec::as_slice);
+        if annotations.is_empty() && backlinks.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<aside class=\"annotations\" aria-label=\"释义与引用\">\n");
+        if !annotations.is_empty() {
+            out.push_str("<p class=\"aside-head\">释义</p>\n<ul class=\"aside-list\">\n");
+            for &a in annotations {
+                let doc = &self.linker.resolved().documents[a];
+                out.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a>",
+                    self.linker.url_of(&ClauseRef { doc: a, id: None }),
+                    escape_text(&doc.front.title)
+                ));
+                if let Some(summary) = &doc.front.summary {
+                    out.push_str(&format!("<span class=\"aside-summary\">{}</span>", escape_text(summary)));
+                }
+                out.push_str("</li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        if !backlinks.is_empty() {
+            out.push_str("<p class=\"aside-head\">被引用</p>\n<ul class=\"backlinks\">\n");
+            for b in backlinks {
+                out.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>\n",
+                    self.linker.url_of_anchor(b.source, &b.anchor),
+                    escape_text(&b.label)
+                ));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</aside>\n");
+        out
+    }
+}
+
+/// The view of a document. With a linker, the body is rendered (and linked);
+/// without, only its metadata and table of contents are filled in.
+fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&Linker<'_>>) -> DocumentView {
+    let doc = &resolved.documents[index];
     let f = &doc.front;
     let chinese = |d: Option<crate::frontmatter::Date>| d.map(|d| d.chinese());
     let page_url = if from == doc.output { String::new() } else { relative_url(from, &doc.output) };
-    let (toc, preface_html, body_html, closing_html, clause_count) = match &doc.body {
-        Body::Clauses(tree) => {
-            let style =
-                ClauseStyle { short_title: doc.short_title(), plain_text: f.kind == Kind::Law, statute: tree.statute };
-            let (p, b, c) = if with_body { render_tree(tree, &style) } else { Default::default() };
+    let (toc, preface_html, body_html, closing_html, clause_count) = match (&doc.body, linker) {
+        (Body::Clauses(tree), Some(linker)) => {
+            let decorated = Decorated { linker, doc: index, plain_text: f.kind == Kind::Law };
+            let style = ClauseStyle { short_title: doc.short_title(), statute: tree.statute, decorator: &decorated };
+            let (p, b, c) = render_tree(tree, &style);
             (toc(tree, &page_url, 3), p, b, c, tree.len())
         }
-        Body::Markdown(md) => {
-            (Vec::new(), String::new(), if with_body { block_html(md) } else { String::new() }, String::new(), 0)
+        (Body::Clauses(tree), None) => {
+            (toc(tree, &page_url, 3), String::new(), String::new(), String::new(), tree.len())
         }
+        (Body::Markdown(md), Some(linker)) => (Vec::new(), String::new(), linker.block(md), String::new(), 0),
+        (Body::Markdown(_), None) => (Vec::new(), String::new(), String::new(), String::new(), 0),
     };
     let other = |i: Option<usize>| i.map(|i| link(from, &resolved.documents[i]));
+    let graph = &resolved.links.graph;
+    let annotates = match linker {
+        Some(linker) => graph.annotates[index]
+            .iter()
+            .map(|target| QuoteView {
+                citation: linker.citation_of(target),
+                url: linker.url_of(target),
+                html: target
+                    .id
+                    .as_ref()
+                    .and_then(|id| resolved.links.index.info(target.doc, id))
+                    .map(|info| {
+                        if resolved.documents[target.doc].front.kind == Kind::Law {
+                            escape_html(&info.text)
+                        } else {
+                            crate::markdown::inline_html(&info.text)
+                        }
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let cited_by = match linker {
+        Some(linker) => graph
+            .backlinks
+            .get(&ClauseRef { doc: index, id: None })
+            .into_iter()
+            .flatten()
+            .map(|b| LinkView { title: b.label.clone(), url: linker.url_of_anchor(b.source, &b.anchor) })
+            .collect(),
+        None => Vec::new(),
+    };
     DocumentView {
         title: f.title.clone(),
         short_title: doc.short_title().to_string(),
@@ -114,6 +218,8 @@ fn document_view(resolved: &Resolved, doc: &Document, from: &str, with_body: boo
         prev: other(doc.prev),
         next: other(doc.next),
         clause_count,
+        annotates,
+        cited_by,
     }
 }
 
@@ -132,6 +238,7 @@ struct Renderer<'a> {
     resolved: &'a Resolved,
     theme: &'a Theme,
     site: SiteView,
+    terms: Option<(AhoCorasick, Vec<usize>)>,
 }
 
 impl Renderer<'_> {
@@ -153,13 +260,15 @@ impl Renderer<'_> {
         })
     }
 
-    fn document_page(&self, doc: &Document) -> Result<Vec<u8>, Diagnostic> {
+    fn document_page(&self, index: usize) -> Result<Vec<u8>, Diagnostic> {
+        let doc = &self.resolved.documents[index];
         let path = doc.output.as_str();
         let mut crumbs = vec![LinkView { title: self.site.title.clone(), url: relative_url(path, "index.html") }];
         if let Some(p) = doc.parent {
             crumbs.push(short_link(path, &self.resolved.documents[p]));
         }
-        let view = document_view(self.resolved, doc, path, true);
+        let linker = Linker::new(self.resolved, self.terms.as_ref(), path, Some(index));
+        let view = document_view(self.resolved, index, path, Some(&linker));
         let template = if doc.front.kind.has_clauses() { "document.html" } else { "page.html" };
         let page = page_view(self.resolved, &doc.front.title, doc.front.kind.name(), path, crumbs);
         self.render(template, path, page, |c| c.insert("doc", &view))
@@ -170,8 +279,9 @@ impl Renderer<'_> {
             .resolved
             .documents
             .iter()
-            .filter(|d| d.front.kind.has_clauses())
-            .map(|d| document_view(self.resolved, d, "index.html", false))
+            .enumerate()
+            .filter(|(_, d)| d.front.kind.has_clauses())
+            .map(|(i, _)| document_view(self.resolved, i, "index.html", None))
             .collect();
         let page = page_view(self.resolved, &self.site.title, "home", "index.html", Vec::new());
         self.render("home.html", "index.html", page, |c| c.insert("documents", &documents))
@@ -197,12 +307,15 @@ fn redirect_page(from: &str, to: &str) -> Vec<u8> {
 
 /// Renders every output file of the site.
 pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
-    let renderer = Renderer { resolved, theme, site: site_view(resolved) };
+    let renderer = Renderer { resolved, theme, site: site_view(resolved), terms: linker::glossary_matcher(resolved) };
     let mut rendered = Rendered::default();
-    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> =
-        resolved.documents.par_iter().map(|doc| (doc.output.clone(), renderer.document_page(doc))).collect();
+    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> = (0..resolved.documents.len())
+        .into_par_iter()
+        .map(|i| (resolved.documents[i].output.clone(), renderer.document_page(i)))
+        .collect();
     let special = [("index.html".to_string(), renderer.home()), ("404.html".to_string(), renderer.not_found())];
-    for (path, result) in pages.into_iter().chain(special) {
+    let lists = pages::render_lists(&renderer);
+    for (path, result) in pages.into_iter().chain(special).chain(lists) {
         match result {
             Ok(bytes) => {
                 rendered.files.insert(path, bytes);

@@ -115,4 +115,82 @@ pub struct DocumentView {
     pub next: Option<LinkView>,
     /// Number of clauses with an id.
     pub clause_count: usize,
+    /// For annotations: the clauses explained, quoted.
+    pub annotates: Vec<QuoteView>,
+    /// Places that cite this document as a whole.
+    pub cited_by: Vec<LinkView>,
+}
+
+/// A clause an annotation explains, quoted on the annotation page.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    /// Formal citation.
+    pub citation: String,
+    /// Relative URL of the clause.
+    pub url: String,
+    /// The clause's text, rendered.
+    pub html: String,
+}
+
+/// One cited document on the 引用文件 page (`cited` in `cited.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedView {
+    /// Anchor id.
+    pub id: String,
+    /// Title without 《》.
+    pub title: String,
+    /// The site's own copy, if any.
+    pub url: Option<String>,
+    /// Short names used for it.
+    pub short_names: Vec<String>,
+    /// The citing clauses.
+    pub cited_by: Vec<LinkView>,
+}
+
+/// One glossary term (`terms` in `glossary.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    /// Anchor id.
+    pub id: String,
+    /// The term.
+    pub term: String,
+    /// Other forms.
+    pub aliases: Vec<String>,
+    /// Definition, rendered.
+    pub definition_html: String,
+    /// Related clauses named by the glossary.
+    pub see: Vec<LinkView>,
+    /// Clauses that use the term.
+    pub used_in: Vec<LinkView>,
+}
+
+/// One period of the timeline (`periods` in `timeline.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    /// `2005年至2007年`.
+    pub period: String,
+    /// The tasks of that period.
+    pub tasks: Vec<TaskView>,
+}
+
+/// One dated task.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    /// The sentence (rendered).
+    pub html: String,
+    /// Citation of its clause.
+    pub citation: String,
+    /// Relative URL of its clause.
+    pub url: String,
+}
+
+/// One tag (`tags` in `tags.html`, `tag` in `tag.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    /// Tag name.
+    pub name: String,
+    /// Relative URL of the tag's page.
+    pub url: String,
+    /// Documents with the tag.
+    pub documents: Vec<LinkView>,
 }

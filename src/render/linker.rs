@@ -1,0 +1,298 @@
+//! The linker: text of one page in, HTML with its cross-links out.
+//!
+//! In a clause or page text it turns `[[…]]` references into links (with
+//! `id="ref-N"` so backlinks can point at them), each 《…》 title into a link to
+//! the defining clause (abbreviations, with `<abbr title>`), to the site's own
+//! copy of the document, or to its 引用文件 entry, and the first occurrence of
+//! each glossary term in a clause into a link to the 术语 page.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::relative_url;
+use crate::markdown::{block_events, escape_text, inline_events, inline_source, push_html, tidy_spacing};
+use crate::resolve::citations::ClauseRef;
+use crate::resolve::cited::{canonical_title, title_spans};
+use crate::resolve::references::find_references;
+use crate::resolve::terms::comparable_title;
+use crate::resolve::{Resolved, term_matcher};
+
+/// Output path of the 引用文件 page.
+pub const CITED_PAGE: &str = "cited.html";
+/// Output path of the 术语 page.
+pub const GLOSSARY_PAGE: &str = "glossary.html";
+
+/// Scheme of the placeholder links that stand for `[[…]]` during parsing.
+const REF_SCHEME: &str = "shiyi-ref:";
+
+/// Links the texts of one page.
+pub struct Linker<'a> {
+    resolved: &'a Resolved,
+    terms: Option<&'a (AhoCorasick, Vec<usize>)>,
+    /// The page's output path.
+    page: &'a str,
+    /// The page's document, if it is one.
+    doc: Option<usize>,
+    next_reference: Cell<usize>,
+}
+
+/// The glossary matcher, built once per render.
+pub fn glossary_matcher(resolved: &Resolved) -> Option<(AhoCorasick, Vec<usize>)> {
+    term_matcher(&resolved.links.glossary)
+}
+
+/// First characters of a text, for hover titles.
+fn snippet(text: &str, chars: usize) -> String {
+    let plain: String = tidy_spacing(text).chars().filter(|c| !matches!(c, '*' | '_' | '`' | '[' | ']')).collect();
+    let mut s: String = plain.chars().take(chars).collect();
+    if plain.chars().count() > chars {
+        s.push('…');
+    }
+    s
+}
+
+impl<'a> Linker<'a> {
+    /// A linker for the page at `page`, showing document `doc`.
+    pub fn new(
+        resolved: &'a Resolved,
+        terms: Option<&'a (AhoCorasick, Vec<usize>)>,
+        page: &'a str,
+        doc: Option<usize>,
+    ) -> Self {
+        Linker { resolved, terms, page, doc, next_reference: Cell::new(0) }
+    }
+
+    /// The resolved site.
+    pub fn resolved(&self) -> &'a Resolved {
+        self.resolved
+    }
+
+    /// Relative URL of an anchor (`ref-3`, a clause id) in a document.
+    pub fn url_of_anchor(&self, doc: usize, anchor: &str) -> String {
+        if Some(doc) == self.doc {
+            format!("#{anchor}")
+        } else {
+            format!("{}#{anchor}", relative_url(self.page, &self.resolved.documents[doc].output))
+        }
+    }
+
+    /// Relative URL of a clause or document.
+    pub fn url_of(&self, target: &ClauseRef) -> String {
+        let doc = &self.resolved.documents[target.doc];
+        let base = if Some(target.doc) == self.doc { String::new() } else { relative_url(self.page, &doc.output) };
+        match &target.id {
+            Some(id) => format!("{base}#{id}"),
+            None if base.is_empty() => "#main".to_string(),
+            None => base,
+        }
+    }
+
+    /// The citation of a clause or document (`《具体意见》三（三）3`).
+    pub fn citation_of(&self, target: &ClauseRef) -> String {
+        let doc = &self.resolved.documents[target.doc];
+        match &target.id {
+            Some(id) => {
+                self.resolved.links.index.info(target.doc, id).map_or_else(|| id.clone(), |i| i.citation.clone())
+            }
+            None => format!("《{}》", doc.short_title()),
+        }
+    }
+
+    /// Hover title for a link to a clause: its citation and first words.
+    fn hover(&self, target: &ClauseRef) -> String {
+        let text = target
+            .id
+            .as_ref()
+            .and_then(|id| self.resolved.links.index.info(target.doc, id))
+            .map(|i| snippet(&i.text, 40));
+        match text {
+            Some(t) if !t.is_empty() => format!("{}：{t}", self.citation_of(target)),
+            _ => self.citation_of(target),
+        }
+    }
+
+    /// The HTML for one 《…》 title (`inner` without the marks).
+    fn title_html(&self, inner: &str, clause: Option<&str>) -> String {
+        let shown = format!("《{}》", escape_text(inner));
+        let key = comparable_title(inner);
+        let links = &self.resolved.links;
+        let own_first = links
+            .abbreviations
+            .iter()
+            .filter(|a| a.short == key)
+            .min_by_key(|a| (Some(a.defined_at.doc) != self.doc, a.defined_at.doc));
+        if let Some(a) = own_first {
+            let defining_here = Some(a.defined_at.doc) == self.doc && a.defined_at.id.as_deref() == clause;
+            if !defining_here {
+                return format!(
+                    "<a class=\"abbr-link\" href=\"{}\"><abbr title=\"{}\">{shown}</abbr></a>",
+                    self.url_of(&a.defined_at),
+                    escape_text(&format!("《{}》", a.full))
+                );
+            }
+            return shown;
+        }
+        if let Some(d) = links.index.document(&key)
+            && Some(d) != self.doc
+            && self.resolved.documents[d].front.kind != crate::frontmatter::Kind::Annotation
+        {
+            let target = ClauseRef { doc: d, id: None };
+            return format!(
+                "<a class=\"doc-link\" href=\"{}\" title=\"{}\">{shown}</a>",
+                self.url_of(&target),
+                escape_text(&self.resolved.documents[d].front.title)
+            );
+        }
+        let canonical = canonical_title(inner, &links.abbreviations);
+        if let Some(c) = links.cited.iter().find(|c| c.title == canonical) {
+            return format!(
+                "<a class=\"cite-link\" href=\"{}#{}\" title=\"引用文件\">{shown}</a>",
+                relative_url(self.page, CITED_PAGE),
+                c.id
+            );
+        }
+        shown
+    }
+
+    /// Plain text with its glossary terms linked (first occurrence per clause).
+    fn terms_html(&self, text: &str, seen: &mut HashSet<usize>, out: &mut String) {
+        let Some((matcher, owners)) = self.terms else {
+            out.push_str(&escape_text(text));
+            return;
+        };
+        let mut last = 0;
+        for m in matcher.find_iter(text) {
+            let term_index = owners[m.pattern().as_usize()];
+            if !seen.insert(term_index) {
+                continue;
+            }
+            let term = &self.resolved.links.glossary[term_index];
+            out.push_str(&escape_text(&text[last..m.start()]));
+            out.push_str(&format!(
+                "<a class=\"term\" href=\"{}#{}\" title=\"{}\">{}</a>",
+                relative_url(self.page, GLOSSARY_PAGE),
+                term.id,
+                escape_text(&snippet(&term.definition, 60)),
+                escape_text(&text[m.start()..m.end()])
+            ));
+            last = m.end();
+        }
+        out.push_str(&escape_text(&text[last..]));
+    }
+
+    /// Text (not Markdown) to HTML with titles and terms linked.
+    pub fn text_html(&self, text: &str, clause: Option<&str>, seen: &mut HashSet<usize>) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        let mut last = 0;
+        for span in title_spans(text) {
+            let open = span.start - '《'.len_utf8();
+            self.terms_html(&text[last..open], seen, &mut out);
+            out.push_str(&self.title_html(&text[span.clone()], clause));
+            last = span.end + '》'.len_utf8();
+        }
+        self.terms_html(&text[last..], seen, &mut out);
+        out
+    }
+
+    /// Replaces `[[…]]` with placeholder links that [`Linker::link_events`] resolves.
+    fn prepare(&self, markdown: &str) -> String {
+        let spans = find_references(markdown);
+        if spans.is_empty() {
+            return markdown.to_string();
+        }
+        let mut out = String::with_capacity(markdown.len() + 32 * spans.len());
+        let mut last = 0;
+        for span in spans {
+            let number = self.next_reference.get() + 1;
+            self.next_reference.set(number);
+            let label = match (span.label, self.reference(number)) {
+                (Some(l), _) => l.to_string(),
+                (None, Some(target)) if Some(target.doc) == self.doc => target
+                    .id
+                    .as_ref()
+                    .and_then(|id| self.resolved.links.index.info(target.doc, id))
+                    .map_or_else(|| span.target.to_string(), |i| i.path.clone()),
+                (None, Some(target)) => self.citation_of(target),
+                (None, None) => span.target.to_string(),
+            };
+            out.push_str(&markdown[last..span.range.start]);
+            out.push_str(&format!("[{}]({REF_SCHEME}{number})", label.replace(['[', ']'], "")));
+            last = span.range.end;
+        }
+        out.push_str(&markdown[last..]);
+        out
+    }
+
+    fn reference(&self, number: usize) -> Option<&ClauseRef> {
+        let doc = self.doc?;
+        self.resolved.links.graph.references.get(doc)?.get(number - 1)?.target.as_ref()
+    }
+
+    /// Resolves placeholder links and links titles and terms in text events.
+    fn link_events<'e>(&self, events: Vec<Event<'e>>, clause: Option<&str>) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut in_link: Vec<bool> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut pending = String::new();
+        let flush = |pending: &mut String, out: &mut Vec<Event<'e>>, seen: &mut HashSet<usize>, linking: bool| {
+            if pending.is_empty() {
+                return;
+            }
+            let html = if linking { self.text_html(pending, clause, seen) } else { escape_text(pending) };
+            out.push(Event::InlineHtml(CowStr::from(html)));
+            pending.clear();
+        };
+        for event in events {
+            match event {
+                Event::Text(t) => pending.push_str(&t),
+                other => {
+                    flush(&mut pending, &mut out, &mut seen, in_link.is_empty());
+                    match other {
+                        Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, .. })
+                            if dest_url.starts_with(REF_SCHEME) =>
+                        {
+                            let number: usize = dest_url[REF_SCHEME.len()..].parse().unwrap_or(0);
+                            in_link.push(true);
+                            let html = match self.reference(number) {
+                                Some(target) => format!(
+                                    "<a class=\"ref\" id=\"ref-{number}\" href=\"{}\" title=\"{}\">",
+                                    self.url_of(target),
+                                    escape_text(&self.hover(target))
+                                ),
+                                None => format!("<a class=\"ref\" id=\"ref-{number}\">"),
+                            };
+                            out.push(Event::InlineHtml(CowStr::from(html)));
+                        }
+                        Event::Start(tag @ Tag::Link { .. }) => {
+                            in_link.push(false);
+                            out.push(Event::Start(tag));
+                        }
+                        Event::End(TagEnd::Link) => match in_link.pop() {
+                            Some(true) => out.push(Event::InlineHtml(CowStr::from("</a>"))),
+                            _ => out.push(Event::End(TagEnd::Link)),
+                        },
+                        other => out.push(other),
+                    }
+                }
+            }
+        }
+        flush(&mut pending, &mut out, &mut seen, in_link.is_empty());
+        out
+    }
+
+    /// One paragraph's Markdown to inline HTML, linked.
+    pub fn inline(&self, markdown: &str, clause: Option<&str>) -> String {
+        let prepared = self.prepare(markdown);
+        let source = inline_source(&prepared);
+        push_html(self.link_events(inline_events(&source), clause))
+    }
+
+    /// A Markdown body to HTML, linked.
+    pub fn block(&self, markdown: &str) -> String {
+        let prepared = self.prepare(markdown);
+        push_html(self.link_events(block_events(&prepared), None))
+    }
+}

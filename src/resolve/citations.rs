@@ -1,0 +1,233 @@
+//! Citations: find a clause from the way a reader cites it.
+//!
+//! Takes the documents' clause trees; gives a [`CitationIndex`] that resolves
+//! `具体意见 三（三）3`, `三（三）3（2）` (in context), `行政许可法 第二十条第二款`,
+//! `opinions#sec_1` or a bare id to a [`ClauseRef`], or explains why not with
+//! the nearest existing citations.
+
+use std::collections::HashMap;
+
+use super::{Body, Document, nearest};
+use crate::clause::{Clause, ClauseKind};
+use crate::frontmatter::Kind;
+
+/// A clause (or a whole document, when `id` is `None`) of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClauseRef {
+    /// Index of the document.
+    pub doc: usize,
+    /// Clause id, or `None` for the document itself.
+    pub id: Option<String>,
+}
+
+/// What is known about one clause for linking to it.
+#[derive(Debug, Clone)]
+pub struct ClauseInfo {
+    /// Formal citation (`《具体意见》三（三）3`).
+    pub citation: String,
+    /// The clause's own text (Markdown source).
+    pub text: String,
+    /// The citation path without the document name (`三（三）3`).
+    pub path: String,
+}
+
+/// Why a citation could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitationError {
+    /// One-line description.
+    pub message: String,
+    /// Nearest existing citations, or the candidates of an ambiguous one.
+    pub suggestions: Vec<String>,
+}
+
+/// Every citable clause of the site.
+#[derive(Debug, Default, Clone)]
+pub struct CitationIndex {
+    names: HashMap<String, usize>,
+    paths: Vec<HashMap<String, String>>,
+    info: HashMap<(usize, String), ClauseInfo>,
+    short_titles: Vec<String>,
+    kinds: Vec<Kind>,
+}
+
+/// Normal form of a citation: no whitespace, full-width brackets, `第（一）项`
+/// read as `第一项`, and no 《》 around a leading document name.
+pub fn normalize(text: &str) -> String {
+    let mut s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            other => other,
+        })
+        .collect();
+    while let Some(start) = s.find("第（") {
+        let rest = &s[start + "第（".len()..];
+        match rest.find("）项") {
+            Some(end) if rest[..end].chars().all(crate::clause::numbering::is_cn_numeral_char) => {
+                let inner = rest[..end].to_string();
+                s.replace_range(start..start + "第（".len() + end + "）项".len(), &format!("第{inner}项"));
+            }
+            _ => break,
+        }
+    }
+    s
+}
+
+/// The citation path of a clause: its ancestors' and its own parts (from the
+/// article down, in statutes).
+pub fn citation_path(clause: &Clause, ancestors: &[&Clause], statute: bool) -> String {
+    let chain: Vec<&Clause> = ancestors.iter().copied().chain(std::iter::once(clause)).collect();
+    let start = if statute { chain.iter().rposition(|c| c.kind == ClauseKind::Article).unwrap_or(0) } else { 0 };
+    chain[start..].iter().map(|c| c.cite.as_str()).collect()
+}
+
+impl CitationIndex {
+    /// Indexes every clause of every directive and law.
+    pub fn build(documents: &[Document]) -> CitationIndex {
+        let mut index = CitationIndex::default();
+        for (i, doc) in documents.iter().enumerate() {
+            index.short_titles.push(doc.short_title().to_string());
+            index.kinds.push(doc.front.kind);
+            let mut paths = HashMap::new();
+            if doc.front.kind != Kind::Annotation {
+                let slug = doc.output.trim_end_matches(".html").to_string();
+                for name in [doc.short_title(), doc.front.title.as_str(), slug.as_str()] {
+                    index.names.entry(normalize(name)).or_insert(i);
+                }
+            }
+            if let Body::Clauses(tree) = &doc.body {
+                tree.walk(|clause, ancestors| {
+                    let path = citation_path(clause, ancestors, tree.statute);
+                    let citation = format!("《{}》{path}", doc.short_title());
+                    if !clause.cite.is_empty() {
+                        paths.entry(normalize(&path)).or_insert_with(|| clause.id.clone());
+                    }
+                    paths.entry(clause.id.clone()).or_insert_with(|| clause.id.clone());
+                    index.info.insert((i, clause.id.clone()), ClauseInfo { citation, text: clause.text.clone(), path });
+                });
+            }
+            index.paths.push(paths);
+        }
+        index
+    }
+
+    /// What is known about a clause.
+    pub fn info(&self, doc: usize, id: &str) -> Option<&ClauseInfo> {
+        self.info.get(&(doc, id.to_string()))
+    }
+
+    /// The document whose short title, title or slug is `name` (《》 optional).
+    pub fn document(&self, name: &str) -> Option<usize> {
+        let n = normalize(name);
+        let n = n.strip_prefix('《').and_then(|x| x.strip_suffix('》')).unwrap_or(&n);
+        self.names.get(n).copied()
+    }
+
+    /// Splits a leading document name off a normalized citation.
+    fn split_document<'a>(&self, citation: &'a str) -> Option<(usize, &'a str)> {
+        if let Some(rest) = citation.strip_prefix('《')
+            && let Some(end) = rest.find('》')
+        {
+            let doc = self.names.get(&rest[..end])?;
+            return Some((*doc, &rest[end + '》'.len_utf8()..]));
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (name, doc) in &self.names {
+            if citation.starts_with(name.as_str()) && best.is_none_or(|(len, _)| name.len() > len) {
+                best = Some((name.len(), *doc));
+            }
+        }
+        best.map(|(len, doc)| (doc, &citation[len..]))
+    }
+
+    fn lookup(&self, doc: usize, path: &str) -> Option<String> {
+        self.paths.get(doc)?.get(path).cloned()
+    }
+
+    fn suggestions(&self, docs: &[usize], path: &str) -> Vec<String> {
+        let mut candidates: Vec<(String, String)> = Vec::new();
+        for &d in docs {
+            for key in self.paths[d].keys().filter(|k| !k.contains('_')) {
+                candidates.push((key.clone(), format!("{} {key}", self.short_titles[d])));
+            }
+        }
+        let near = nearest(path, candidates.iter().map(|(k, _)| k.as_str()));
+        near.iter()
+            .filter_map(|k| candidates.iter().find(|(key, _)| key == k).map(|(_, shown)| shown.clone()))
+            .collect()
+    }
+
+    /// Resolves a citation written by a reader. `context` is the document the
+    /// citation appears in: a bare `三（三）3` looks there first, then in every
+    /// directive of the site.
+    pub fn resolve(&self, raw: &str, context: Option<usize>) -> Result<ClauseRef, CitationError> {
+        let text = normalize(raw);
+        if text.is_empty() {
+            return Err(CitationError { message: "empty citation".into(), suggestions: Vec::new() });
+        }
+        if let Some((slug, id)) = text.split_once('#') {
+            let doc = self.document(slug).ok_or_else(|| CitationError {
+                message: format!("no document `{slug}`"),
+                suggestions: nearest(slug, self.names.keys().map(String::as_str))
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            })?;
+            return match self.lookup(doc, id) {
+                Some(id) => Ok(ClauseRef { doc, id: Some(id) }),
+                None => Err(CitationError {
+                    message: format!("《{}》 has no clause `{id}`", self.short_titles[doc]),
+                    suggestions: self.suggestions(&[doc], id),
+                }),
+            };
+        }
+        if let Some((doc, path)) = self.split_document(&text) {
+            if path.is_empty() {
+                return Ok(ClauseRef { doc, id: None });
+            }
+            return match self.lookup(doc, path) {
+                Some(id) => Ok(ClauseRef { doc, id: Some(id) }),
+                None => Err(CitationError {
+                    message: format!("《{}》 has no clause `{path}`", self.short_titles[doc]),
+                    suggestions: self.suggestions(&[doc], path),
+                }),
+            };
+        }
+        if let Some(doc) = context
+            && let Some(id) = self.lookup(doc, &text)
+        {
+            return Ok(ClauseRef { doc, id: Some(id) });
+        }
+        let directives: Vec<usize> = (0..self.kinds.len()).filter(|&d| self.kinds[d] == Kind::Directive).collect();
+        let found: Vec<(usize, String)> =
+            directives.iter().filter_map(|&d| self.lookup(d, &text).map(|id| (d, id))).collect();
+        match found.as_slice() {
+            [(doc, id)] => Ok(ClauseRef { doc: *doc, id: Some(id.clone()) }),
+            [] => {
+                let docs: Vec<usize> = context.into_iter().chain(directives.iter().copied()).collect();
+                Err(CitationError {
+                    message: format!("no clause `{text}`"),
+                    suggestions: self.suggestions(&docs, &text),
+                })
+            }
+            many => Err(CitationError {
+                message: format!("`{text}` is ambiguous: several documents have it"),
+                suggestions: many.iter().map(|(d, _)| format!("{} {text}", self.short_titles[*d])).collect(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_forms() {
+        assert_eq!(normalize(" 具体意见 三(三)3 "), "具体意见三（三）3");
+        assert_eq!(normalize("第二十条第二款第（三）项"), "第二十条第二款第三项");
+        assert_eq!(normalize("三（三）3（2）"), "三（三）3（2）");
+    }
+}

@@ -1,0 +1,119 @@
+//! Cited documents: every 《…》 title in the content, grouped into a table of
+//! authorities, each linked to the site's own copy where there is one.
+
+use std::collections::BTreeMap;
+
+use super::citations::{CitationIndex, ClauseRef};
+use super::terms::{Abbreviation, comparable_title, stable_key};
+use super::{Body, Document};
+use crate::frontmatter::Kind;
+
+/// One cited document and every place that cites it.
+#[derive(Debug, Clone)]
+pub struct CitedDocument {
+    /// The title as cited (full form where an abbreviation is used).
+    pub title: String,
+    /// Anchor on the 引用文件 page (`cite-…`).
+    pub id: String,
+    /// The site's own document of that title, if any.
+    pub site_document: Option<usize>,
+    /// Short names used for it.
+    pub short_names: Vec<String>,
+    /// The citing clauses (or documents, for pages), in order, without repeats.
+    pub cited_by: Vec<ClauseRef>,
+}
+
+/// The outermost 《…》 spans of a text, as byte ranges of their inner text.
+pub fn title_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '《' => {
+                if depth == 0 {
+                    start = i + c.len_utf8();
+                }
+                depth += 1;
+            }
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    spans.push(start..i);
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// What a cited title refers to: the canonical (comparable) title it stands for.
+pub fn canonical_title(inner: &str, abbreviations: &[Abbreviation]) -> String {
+    let t = comparable_title(inner);
+    match abbreviations.iter().find(|a| a.short == t) {
+        Some(a) => comparable_title(&a.full),
+        None => t,
+    }
+}
+
+/// Collects the cited documents of directives, annotations and pages (laws
+/// cite too many other laws to list usefully).
+pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &[Abbreviation]) -> Vec<CitedDocument> {
+    let mut by_title: BTreeMap<String, CitedDocument> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut add = |inner: &str, at: ClauseRef| {
+        let key = canonical_title(inner, abbreviations);
+        if key.is_empty() {
+            return;
+        }
+        let entry = by_title.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            let site_document = index.document(&key).filter(|&d| documents[d].front.kind != Kind::Annotation);
+            CitedDocument {
+                title: key.clone(),
+                id: format!("cite-{}", stable_key(&key)),
+                site_document,
+                short_names: Vec::new(),
+                cited_by: Vec::new(),
+            }
+        });
+        let short = comparable_title(inner);
+        if short != key && !entry.short_names.contains(&short) {
+            entry.short_names.push(short);
+        }
+        if !entry.cited_by.contains(&at) {
+            entry.cited_by.push(at);
+        }
+    };
+    for (i, doc) in documents.iter().enumerate() {
+        match (&doc.body, doc.front.kind) {
+            (_, Kind::Law) => {}
+            (Body::Clauses(tree), _) => tree.walk(|clause, _| {
+                for span in title_spans(&clause.text) {
+                    add(&clause.text[span], ClauseRef { doc: i, id: Some(clause.id.clone()) });
+                }
+            }),
+            (Body::Markdown(text), _) => {
+                for span in title_spans(text) {
+                    add(&text[span], ClauseRef { doc: i, id: None });
+                }
+            }
+        }
+    }
+    let mut out: Vec<CitedDocument> = by_title.into_values().collect();
+    out.sort_by_key(|c| order.iter().position(|t| *t == c.title));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outermost_titles() {
+        let text = "现将《甲〈乙〉（以下简称《丙》）的意见》和《丁》";
+        let spans: Vec<&str> = title_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(spans, vec!["甲〈乙〉（以下简称《丙》）的意见", "丁"]);
+    }
+}

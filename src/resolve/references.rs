@@ -1,0 +1,182 @@
+//! Clause references (`[[三（三）3]]`, `[[行政许可法 第二十条|许可条件]]`),
+//! annotation bindings (`annotates:`) and the backlinks they create.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::citations::{CitationIndex, ClauseRef};
+use super::terms::suggestion_hint;
+use super::{Body, Document};
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Kind;
+
+/// `[[target]]` or `[[target|label]]`.
+static REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]").expect("valid reference pattern"));
+
+/// One `[[…]]` in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceSpan<'a> {
+    /// Byte range of the whole `[[…]]`.
+    pub range: std::ops::Range<usize>,
+    /// The citation.
+    pub target: &'a str,
+    /// The link text, when given after `|`.
+    pub label: Option<&'a str>,
+}
+
+/// Every `[[…]]` in `text`, in order.
+pub fn find_references(text: &str) -> Vec<ReferenceSpan<'_>> {
+    REFERENCE
+        .captures_iter(text)
+        .map(|c| {
+            let whole = c.get(0).expect("group 0 always matches");
+            ReferenceSpan {
+                range: whole.range(),
+                target: c.get(1).map_or("", |m| m.as_str().trim()),
+                label: c.get(2).map(|m| m.as_str().trim()),
+            }
+        })
+        .collect()
+}
+
+/// A reference of a document, resolved (or not, after an error).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// Where it points.
+    pub target: Option<ClauseRef>,
+}
+
+/// A place that cites a clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    /// The citing document.
+    pub source: usize,
+    /// The anchor in it (a clause id, or `ref-N` in a page).
+    pub anchor: String,
+    /// How to name the citing place (`《具体意见》三（三）2`, or a page title).
+    pub label: String,
+}
+
+/// References, annotation bindings and backlinks of the whole site.
+#[derive(Debug, Default, Clone)]
+pub struct ReferenceGraph {
+    /// Per document, its references in text order.
+    pub references: Vec<Vec<Reference>>,
+    /// Per document, the clauses it annotates (annotations only).
+    pub annotates: Vec<Vec<ClauseRef>>,
+    /// Annotation documents of each clause.
+    pub annotations: HashMap<ClauseRef, Vec<usize>>,
+    /// Citing places of each clause (or document).
+    pub backlinks: HashMap<ClauseRef, Vec<Backlink>>,
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The id of the clause that holds source line `line` (the last clause starting at or before it).
+fn clause_at(lines: &[(usize, String)], line: usize) -> Option<&str> {
+    let i = lines.partition_point(|(l, _)| *l <= line);
+    i.checked_sub(1).map(|i| lines[i].1.as_str())
+}
+
+/// Resolves every reference and annotation binding of the site.
+pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceGraph, Vec<Diagnostic>) {
+    let mut graph = ReferenceGraph::default();
+    let mut diagnostics = Vec::new();
+    for (i, doc) in documents.iter().enumerate() {
+        let mut refs = Vec::new();
+        // Laws are shown as written: `[[` in a law is text, not a reference.
+        if doc.front.kind != Kind::Law {
+            let clause_lines: Vec<(usize, String)> = match &doc.body {
+                Body::Clauses(tree) => {
+                    let mut v = Vec::new();
+                    tree.walk(|c, _| v.push((c.line, c.id.clone())));
+                    v.sort_by_key(|(l, _)| *l);
+                    v
+                }
+                Body::Markdown(_) => Vec::new(),
+            };
+            let context = doc.front.kind.has_clauses().then_some(i);
+            for span in find_references(&doc.body_text) {
+                let (line, column) = position(&doc.body_text, span.range.start);
+                let line = line + doc.body_line;
+                match index.resolve(span.target, context) {
+                    Ok(target) => {
+                        let number = refs.len() + 1;
+                        let (anchor, label) = match clause_at(&clause_lines, line) {
+                            Some(id) if doc.front.kind.has_clauses() => {
+                                let label = index
+                                    .info(i, id)
+                                    .map_or_else(|| doc.short_title().to_string(), |c| c.citation.clone());
+                                (id.to_string(), label)
+                            }
+                            _ => (format!("ref-{number}"), doc.front.title.clone()),
+                        };
+                        graph.backlinks.entry(target.clone()).or_default().push(Backlink { source: i, anchor, label });
+                        refs.push(Reference { target: Some(target) });
+                    }
+                    Err(e) => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                &doc.path,
+                                line,
+                                column,
+                                format!("reference [[{}]]: {}", span.target, e.message),
+                            )
+                            .with_hint(suggestion_hint(&e.suggestions)),
+                        );
+                        refs.push(Reference { target: None });
+                    }
+                }
+            }
+        }
+        graph.references.push(refs);
+
+        let mut targets = Vec::new();
+        if doc.front.kind == Kind::Annotation {
+            if doc.front.annotates.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(&doc.path, 1, 1, "this annotation names no clause to annotate")
+                        .with_hint("add `annotates: [\"具体意见 三（三）3\"]` to its front matter"),
+                );
+            }
+            for target in &doc.front.annotates {
+                let line = doc.front_yaml.lines().position(|l| l.contains(target.as_str())).map_or(1, |l| l + 2);
+                match index.resolve(target, None) {
+                    Ok(r) => {
+                        graph.annotations.entry(r.clone()).or_default().push(i);
+                        targets.push(r);
+                    }
+                    Err(e) => diagnostics.push(
+                        Diagnostic::error(&doc.path, line, 1, format!("annotates `{target}`: {}", e.message))
+                            .with_hint(suggestion_hint(&e.suggestions)),
+                    ),
+                }
+            }
+        }
+        graph.annotates.push(targets);
+    }
+    (graph, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_syntax() {
+        let spans = find_references("见[[三（三）3]]和[[行政许可法 第二十条|许可]]，不是[单括号]。");
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].target, "三（三）3");
+        assert_eq!(spans[1].label, Some("许可"));
+        assert_eq!(position("ab\ncd[[x]]", 5), (1, 3));
+    }
+}

@@ -1,0 +1,200 @@
+//! Terms: abbreviations the documents define for themselves
+//! (`（以下简称《实施纲要》）`) and the site's glossary (`content/glossary.yaml`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::citations::{CitationIndex, ClauseRef};
+use crate::diagnostic::Diagnostic;
+use crate::yaml;
+
+/// A short name a document defines, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Abbreviation {
+    /// The short name without 《》 (`实施纲要`).
+    pub short: String,
+    /// The full name as written (without 《》).
+    pub full: String,
+    /// The defining clause.
+    pub defined_at: ClauseRef,
+}
+
+/// Finds `《X》（以下简称《Y》）` (or `〈X〉（以下简称《Y》）`) in `text` and returns
+/// each (X, Y), nested titles included.
+pub fn abbreviation_definitions(text: &str) -> Vec<(String, String)> {
+    const MARK: &str = "（以下简称《";
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(MARK) {
+        let after = &text[at + MARK.len()..];
+        let Some(short) = after.split_once("》）").map(|(s, _)| s) else { continue };
+        let before: Vec<char> = text[..at].chars().collect();
+        let (open, close) = match before.last() {
+            Some('》') => ('《', '》'),
+            Some('〉') => ('〈', '〉'),
+            _ => continue,
+        };
+        let mut depth = 0;
+        let mut start = None;
+        for (i, c) in before.iter().enumerate().rev() {
+            if *c == close {
+                depth += 1;
+            } else if *c == open {
+                depth -= 1;
+                if depth == 0 {
+                    start = Some(i);
+                    break;
+                }
+            }
+        }
+        if let Some(s) = start {
+            let full: String = before[s + 1..before.len() - 1].iter().collect();
+            out.push((full, short.to_string()));
+        }
+    }
+    out
+}
+
+/// A title in comparable form: inner abbreviation notes removed, 〈〉 as 《》,
+/// no whitespace.
+pub fn comparable_title(title: &str) -> String {
+    let mut s = title.replace('〈', "《").replace('〉', "》");
+    while let Some(i) = s.find("（以下简称") {
+        match s[i..].find('）') {
+            Some(j) => s.replace_range(i..i + j + '）'.len_utf8(), ""),
+            None => break,
+        }
+    }
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// One glossary entry as written in `content/glossary.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GlossaryEntry {
+    term: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    definition: String,
+    #[serde(default)]
+    see: Vec<String>,
+}
+
+/// A glossary term, checked and with its related clauses resolved.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The term.
+    pub term: String,
+    /// Other forms that count as the term.
+    pub aliases: Vec<String>,
+    /// Definition (Markdown).
+    pub definition: String,
+    /// Related clauses.
+    pub see: Vec<ClauseRef>,
+    /// Anchor on the glossary page (`term-…`), stable for a given term.
+    pub id: String,
+}
+
+/// A short stable ASCII key for a text (FNV-1a), for anchors and file names.
+pub fn stable_key(text: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}")
+}
+
+/// Line (1-based, in the file) of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
+}
+
+/// Parses and checks the glossary; `see` entries are resolved through `index`.
+pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Term>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let entries: Vec<GlossaryEntry> = match yaml::from_str(text, 1) {
+        Ok(e) => e,
+        Err(e) => {
+            let d = Diagnostic::error(path, e.line, e.column, format!("glossary: {}", e.message)).with_hint(
+                "the glossary is a YAML list of entries with `term`, `definition`, and optional `aliases` and `see`",
+            );
+            return (Vec::new(), vec![d]);
+        }
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut terms = Vec::new();
+    for entry in entries {
+        let mut clash = false;
+        for name in std::iter::once(&entry.term).chain(&entry.aliases) {
+            if name.trim().is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.insert(name.clone(), entry.term.clone()) {
+                clash = true;
+                diagnostics.push(
+                    Diagnostic::error(path, line_of(text, name), 1, format!("glossary: `{name}` is defined twice"))
+                        .with_hint(format!("it already names the term `{first}`; merge the two entries or remove one")),
+                );
+            }
+        }
+        if clash {
+            continue;
+        }
+        let mut see = Vec::new();
+        for target in &entry.see {
+            match index.resolve(target, None) {
+                Ok(r) => see.push(r),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        line_of(text, target),
+                        1,
+                        format!("glossary `{}`: {}", entry.term, e.message),
+                    )
+                    .with_hint(suggestion_hint(&e.suggestions)),
+                ),
+            }
+        }
+        terms.push(Term {
+            id: format!("term-{}", stable_key(&entry.term)),
+            term: entry.term,
+            aliases: entry.aliases.into_iter().filter(|a| !a.trim().is_empty()).collect(),
+            definition: entry.definition,
+            see,
+        });
+    }
+    (terms, diagnostics)
+}
+
+/// "did you mean" text for a list of suggestions.
+pub fn suggestion_hint(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        "check the document name and the clause numbers".to_string()
+    } else {
+        format!("nearest existing: {}", suggestions.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_abbreviations() {
+        let text = "现将《甲关于落实〈乙纲要〉（以下简称《纲要》）的意见》（以下简称《意见》）印发";
+        let defs = abbreviation_definitions(text);
+        assert_eq!(defs[0], ("乙纲要".to_string(), "纲要".to_string()));
+        assert!(
+            defs.iter().any(|(f, s)| s == "意见" && comparable_title(f) == "甲关于落实《乙纲要》的意见"),
+            "{defs:?}"
+        );
+    }
+
+    #[test]
+    fn keys_are_stable() {
+        assert_eq!(stable_key("收支两条线"), stable_key("收支两条线"));
+        assert_ne!(stable_key("a"), stable_key("b"));
+    }
+}
