@@ -101,6 +101,7 @@ fn render_clause<'t>(
     let heading = clause.heading || (is_container(clause.kind) && clause.kind != ClauseKind::Article);
     if clause.kind == ClauseKind::Article {
         out.push_str(&format!("<section class=\"clause {css}\" id=\"{id}\">\n"));
+        out.push_str(&style.decorator.aside(id));
         ancestors.push(clause);
         for (i, child) in clause.children.iter().enumerate() {
             let lead = (i == 0).then_some(clause.label.as_str());

@@ -114,8 +114,9 @@ impl<'a> Linker<'a> {
         }
     }
 
-    /// The HTML for one 《…》 title (`inner` without the marks).
-    fn title_html(&self, inner: &str, clause: Option<&str>) -> String {
+    /// The HTML for one 《…》 title (`inner` without the marks), found at byte
+    /// `at` of `text`.
+    fn title_html(&self, inner: &str, clause: Option<&str>, text: &str, at: usize) -> String {
         let shown = format!("《{}》", escape_text(inner));
         let key = comparable_title(inner);
         let links = &self.resolved.links;
@@ -125,8 +126,12 @@ impl<'a> Linker<'a> {
             .filter(|a| a.short == key)
             .min_by_key(|a| (Some(a.defined_at.doc) != self.doc, a.defined_at.doc));
         if let Some(a) = own_first {
-            let defining_here = Some(a.defined_at.doc) == self.doc && a.defined_at.id.as_deref() == clause;
-            if !defining_here {
+            // In the defining clause, only mentions after the definition link to it.
+            let definition = format!("（以下简称《{}》）", a.short);
+            let before_definition = Some(a.defined_at.doc) == self.doc
+                && a.defined_at.id.as_deref() == clause
+                && text.find(&definition).is_none_or(|d| at < d + definition.len());
+            if !before_definition {
                 return format!(
                     "<a class=\"abbr-link\" href=\"{}\"><abbr title=\"{}\">{shown}</abbr></a>",
                     self.url_of(&a.defined_at),
@@ -190,7 +195,7 @@ impl<'a> Linker<'a> {
         for span in title_spans(text) {
             let open = span.start - '《'.len_utf8();
             self.terms_html(&text[last..open], seen, &mut out);
-            out.push_str(&self.title_html(&text[span.clone()], clause));
+            out.push_str(&self.title_html(&text[span.clone()], clause, text, open));
             last = span.end + '》'.len_utf8();
         }
         self.terms_html(&text[last..], seen, &mut out);

@@ -38,6 +38,8 @@ pub struct CitationError {
     pub message: String,
     /// Nearest existing citations, or the candidates of an ambiguous one.
     pub suggestions: Vec<String>,
+    /// True when several clauses match and the document must be named.
+    pub ambiguous: bool,
 }
 
 /// Every citable clause of the site.
@@ -103,6 +105,13 @@ impl CitationIndex {
                     let citation = format!("《{}》{path}", doc.short_title());
                     if !clause.cite.is_empty() {
                         paths.entry(normalize(&path)).or_insert_with(|| clause.id.clone());
+                        // Items of an article's first paragraph are cited without
+                        // it too: 第二条第（一）项 for 第二条第一款第（一）项.
+                        if tree.statute && clause.id.contains("__para_1__") {
+                            paths
+                                .entry(normalize(&path.replacen("第一款", "", 1)))
+                                .or_insert_with(|| clause.id.clone());
+                        }
                     }
                     paths.entry(clause.id.clone()).or_insert_with(|| clause.id.clone());
                     index.info.insert((i, clause.id.clone()), ClauseInfo { citation, text: clause.text.clone(), path });
@@ -165,10 +174,11 @@ impl CitationIndex {
     pub fn resolve(&self, raw: &str, context: Option<usize>) -> Result<ClauseRef, CitationError> {
         let text = normalize(raw);
         if text.is_empty() {
-            return Err(CitationError { message: "empty citation".into(), suggestions: Vec::new() });
+            return Err(CitationError { message: "empty citation".into(), suggestions: Vec::new(), ambiguous: false });
         }
         if let Some((slug, id)) = text.split_once('#') {
             let doc = self.document(slug).ok_or_else(|| CitationError {
+                ambiguous: false,
                 message: format!("no document `{slug}`"),
                 suggestions: nearest(slug, self.names.keys().map(String::as_str))
                     .into_iter()
@@ -178,6 +188,7 @@ impl CitationIndex {
             return match self.lookup(doc, id) {
                 Some(id) => Ok(ClauseRef { doc, id: Some(id) }),
                 None => Err(CitationError {
+                    ambiguous: false,
                     message: format!("《{}》 has no clause `{id}`", self.short_titles[doc]),
                     suggestions: self.suggestions(&[doc], id),
                 }),
@@ -190,6 +201,7 @@ impl CitationIndex {
             return match self.lookup(doc, path) {
                 Some(id) => Ok(ClauseRef { doc, id: Some(id) }),
                 None => Err(CitationError {
+                    ambiguous: false,
                     message: format!("《{}》 has no clause `{path}`", self.short_titles[doc]),
                     suggestions: self.suggestions(&[doc], path),
                 }),
@@ -208,11 +220,13 @@ impl CitationIndex {
             [] => {
                 let docs: Vec<usize> = context.into_iter().chain(directives.iter().copied()).collect();
                 Err(CitationError {
-                    message: format!("no clause `{text}`"),
+                    ambiguous: false,
+                    message: format!("no clause `{text}` (and no document of this site is named at its start)"),
                     suggestions: self.suggestions(&docs, &text),
                 })
             }
             many => Err(CitationError {
+                ambiguous: true,
                 message: format!("`{text}` is ambiguous: several documents have it"),
                 suggestions: many.iter().map(|(d, _)| format!("{} {text}", self.short_titles[*d])).collect(),
             }),

@@ -131,7 +131,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                                 column,
                                 format!("reference [[{}]]: {}", span.target, e.message),
                             )
-                            .with_hint(suggestion_hint(&e.suggestions)),
+                            .with_hint(suggestion_hint(&e)),
                         );
                         refs.push(Reference { target: None });
                     }
@@ -157,7 +157,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                     }
                     Err(e) => diagnostics.push(
                         Diagnostic::error(&doc.path, line, 1, format!("annotates `{target}`: {}", e.message))
-                            .with_hint(suggestion_hint(&e.suggestions)),
+                            .with_hint(suggestion_hint(&e)),
                     ),
                 }
             }

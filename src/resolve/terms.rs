@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::citations::{CitationIndex, ClauseRef};
+use super::citations::{CitationError, CitationIndex, ClauseRef};
 use crate::diagnostic::Diagnostic;
 use crate::yaml;
 
@@ -106,11 +106,6 @@ pub fn stable_key(text: &str) -> String {
     format!("{hash:08x}")
 }
 
-/// Line (1-based, in the file) of the first line containing `needle`.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
-}
-
 /// Parses and checks the glossary; `see` entries are resolved through `index`.
 pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Term>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -126,6 +121,15 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut terms = Vec::new();
     for entry in entries {
+        // The entry's own lines start at its `term:` line.
+        let entry_start =
+            text.lines().position(|l| l.contains("term:") && l.contains(entry.term.as_str())).unwrap_or(0);
+        let line_in_entry = |needle: &str| {
+            text.lines()
+                .skip(entry_start)
+                .position(|l| l.contains(needle))
+                .map_or(entry_start + 1, |i| entry_start + i + 1)
+        };
         let mut clash = false;
         for name in std::iter::once(&entry.term).chain(&entry.aliases) {
             if name.trim().is_empty() {
@@ -134,7 +138,7 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
             if let Some(first) = seen.insert(name.clone(), entry.term.clone()) {
                 clash = true;
                 diagnostics.push(
-                    Diagnostic::error(path, line_of(text, name), 1, format!("glossary: `{name}` is defined twice"))
+                    Diagnostic::error(path, line_in_entry(name), 1, format!("glossary: `{name}` is defined twice"))
                         .with_hint(format!("it already names the term `{first}`; merge the two entries or remove one")),
                 );
             }
@@ -149,11 +153,11 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
                 Err(e) => diagnostics.push(
                     Diagnostic::error(
                         path,
-                        line_of(text, target),
+                        line_in_entry(target),
                         1,
                         format!("glossary `{}`: {}", entry.term, e.message),
                     )
-                    .with_hint(suggestion_hint(&e.suggestions)),
+                    .with_hint(suggestion_hint(&e)),
                 ),
             }
         }
@@ -168,12 +172,14 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
     (terms, diagnostics)
 }
 
-/// "did you mean" text for a list of suggestions.
-pub fn suggestion_hint(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
+/// What to tell the user about a citation that did not resolve.
+pub fn suggestion_hint(error: &CitationError) -> String {
+    if error.suggestions.is_empty() {
         "check the document name and the clause numbers".to_string()
+    } else if error.ambiguous {
+        format!("name the document: {}", error.suggestions.join(" or "))
     } else {
-        format!("nearest existing: {}", suggestions.join(", "))
+        format!("nearest existing: {}", error.suggestions.join(", "))
     }
 }
 
