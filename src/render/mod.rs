@@ -192,6 +192,15 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
             .collect(),
         None => Vec::new(),
     };
+    let annotations = resolved
+        .links
+        .graph
+        .annotations
+        .get(&ClauseRef { doc: index, id: None })
+        .into_iter()
+        .flatten()
+        .map(|&a| link(from, &resolved.documents[a]))
+        .collect();
     DocumentView {
         title: f.title.clone(),
         short_title: doc.short_title().to_string(),
@@ -220,6 +229,7 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
         clause_count,
         annotates,
         cited_by,
+        annotations,
     }
 }
 

@@ -119,6 +119,8 @@ pub struct DocumentView {
     pub annotates: Vec<QuoteView>,
     /// Places that cite this document as a whole.
     pub cited_by: Vec<LinkView>,
+    /// Annotations of the document as a whole.
+    pub annotations: Vec<LinkView>,
 }
 
 /// A clause an annotation explains, quoted on the annotation page.
