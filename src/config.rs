@@ -29,6 +29,47 @@ pub struct SiteConfig {
     /// Extra footer text (Markdown).
     #[serde(default)]
     pub footer: Option<String>,
+    /// The study plan (学习计划): sessions of clauses to read together.
+    #[serde(default)]
+    pub study_plan: Option<StudyPlan>,
+}
+
+/// A study plan: the sessions of a course of study sessions (学习会).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StudyPlan {
+    /// Page title.
+    #[serde(default = "default_plan_title")]
+    pub title: String,
+    /// Introduction (Markdown).
+    #[serde(default)]
+    pub intro: Option<String>,
+    /// Reading speed used for the time estimates, in characters per minute.
+    #[serde(default = "default_reading_speed")]
+    pub chars_per_minute: u32,
+    /// The sessions, in order.
+    pub sessions: Vec<StudySession>,
+}
+
+/// One study session.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StudySession {
+    /// Session title.
+    pub title: String,
+    /// The top-level sections read in this session, as citations (`具体意见 一`).
+    pub sections: Vec<String>,
+    /// What to focus on (Markdown).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn default_plan_title() -> String {
+    "学习计划".to_string()
+}
+
+fn default_reading_speed() -> u32 {
+    300
 }
 
 fn default_language() -> String {
@@ -60,7 +101,7 @@ pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
 pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
     let config: SiteConfig = yaml::from_str(text, 1).map_err(|e| {
         let hint = if e.message.contains("unknown field") {
-            "known keys: title, language, description, theme, publisher, footer"
+            "known keys: title, language, description, theme, publisher, footer, study_plan (title, intro, chars_per_minute, sessions: title, sections, note)"
         } else if e.message.contains("missing field") {
             "site.yaml needs at least `title: 站点名称`"
         } else {

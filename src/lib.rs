@@ -23,6 +23,8 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod yaml;
 

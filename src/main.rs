@@ -65,6 +65,21 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build in memory, serve over HTTP, rebuild on every change and reload the open pages.
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        interface: std::net::IpAddr,
+        /// Open the site in the desktop's browser.
+        #[arg(long)]
+        open: bool,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,6 +172,9 @@ fn main() -> ExitCode {
                 1
             }
         },
+        Command::Serve { port, interface, open, drafts } => {
+            shiyi::serve::run(shiyi::serve::ServeOptions { root: cli.root.clone(), interface, port, drafts }, open)
+        }
     };
     ExitCode::from(code as u8)
 }

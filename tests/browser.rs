@@ -7,123 +7,15 @@
 //! and passes, unless `CI=true`, where a missing browser fails the test.
 //! Screenshots are written to `target/screenshots/` (not committed).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use common::build_site;
+use common::chromium::{LET_SCRIPTS_RUN, chromium, dump_dom, run_chromium};
 use regex::Regex;
 use tempfile::TempDir;
-
-/// The longest one Chromium run may take before it is killed.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The flags every run starts with (a fresh `--user-data-dir` is added).
-const FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-];
-
-/// Lets page scripts (`static/shiyi.js`) run before the DOM is dumped.
-const LET_SCRIPTS_RUN: &str = "--virtual-time-budget=2000";
-
-/// The Chromium binary; `None` (after printing a skip line) when it is
-/// missing, except under `CI=true`, where a missing browser panics.
-fn chromium() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
-    let found = on_path
-        .into_iter()
-        .map(|dir| dir.join("chromium"))
-        .chain([PathBuf::from("/usr/bin/chromium")])
-        .find(|p| p.is_file());
-    if found.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!(
-                "chromium not found, and CI=true requires the browser tests: \
-                 install Debian's chromium (/usr/bin/chromium)"
-            );
-        }
-        println!("skipping: chromium not found (install Debian's chromium to run browser tests)");
-    }
-    found
-}
-
-/// Builds the shipped site into `dir/out` and returns that folder.
-fn build_site(dir: &Path) -> PathBuf {
-    let out = dir.join("out");
-    let outcome = shiyi::build(&shiyi::BuildOptions {
-        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        output: Some(out.clone()),
-        drafts: false,
-    });
-    assert_eq!(outcome.status, shiyi::Status::Success, "{}", outcome.report());
-    out
-}
-
-/// The `file://` URL of an absolute path, percent-encoding all but unreserved bytes.
-fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for b in path.to_str().expect("UTF-8 path").bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
-    url
-}
-
-/// What one Chromium run printed.
-struct Run {
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs Chromium with [`FLAGS`], a fresh profile and `extra` on `page`; fails
-/// if it exits unsuccessfully or takes longer than [`TIMEOUT`].
-fn run_chromium(bin: &Path, page: &Path, extra: &[&str]) -> Run {
-    let scratch = TempDir::new().unwrap();
-    let (out_path, err_path) = (scratch.path().join("stdout"), scratch.path().join("stderr"));
-    let mut child = Command::new(bin)
-        .args(FLAGS)
-        .arg(format!("--user-data-dir={}", scratch.path().join("profile").display()))
-        .args(extra)
-        .arg(file_url(page))
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&out_path).unwrap())
-        .stderr(fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium timed out after {TIMEOUT:?} on {}", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let read = |p: &Path| String::from_utf8_lossy(&fs::read(p).unwrap_or_default()).into_owned();
-    let run = Run { stdout: read(&out_path), stderr: read(&err_path) };
-    assert!(status.success(), "chromium exited with {status} on {}:\n{}", page.display(), run.stderr);
-    run
-}
-
-/// The DOM of `page` after its scripts ran.
-fn dump_dom(bin: &Path, page: &Path) -> String {
-    let dom = run_chromium(bin, page, &[LET_SCRIPTS_RUN, "--dump-dom"]).stdout;
-    assert!(dom.contains("</html>"), "no DOM dumped for {}", page.display());
-    dom
-}
 
 /// Every file under `dir`, recursively.
 fn files(dir: &Path) -> Vec<PathBuf> {

@@ -108,17 +108,19 @@ fn shipped_site_is_cross_linked() {
     build(common::repo_root(), &out);
     let opinions = read(&out, "opinions.html");
     // Every 《实施纲要》 after its definition links to the defining clause.
-    let mentions = opinions.matches("《实施纲要》").count();
-    let linked = opinions
+    let text: String = opinions.lines().filter(|l| l.contains("class=\"clause-text\"")).collect();
+    let mentions = text.matches("《实施纲要》").count();
+    let linked = text
         .matches("<abbr title=\"《建立健全教育、制度、监督并重的惩治和预防腐败体系实施纲要》\">《实施纲要》</abbr>")
         .count();
     assert_eq!(linked + 1, mentions, "all but the definition are linked");
     // Cited laws that the site ships link to their text.
     assert!(opinions.contains("<a class=\"doc-link\" href=\"laws/administrative-licensing-law.html\""));
     // Annotated clauses link to their annotations, and the annotations link back.
-    let annotated = std::fs::read_dir(out.join("annotations")).unwrap().count();
-    assert!(annotated >= 3);
-    assert!(opinions.matches("<p class=\"aside-head\">释义</p>").count() >= annotated);
+    // Every 一、 (6) and （一） (22) clause has an annotation beside it.
+    assert!(opinions.matches("<p class=\"aside-head\">释义</p>").count() >= 28);
+    let annotation = read(&out, "annotations/opinions-sec-1-3.html");
+    assert!(annotation.contains("<a href=\"../opinions.html#sec_1__subsec_3\">《具体意见》一（三）</a>"));
     // The timeline links each dated task.
     let timeline = read(&out, "timeline.html");
     assert!(timeline.matches("<li class=\"task\">").count() > 40);

@@ -176,6 +176,13 @@ pub fn render_tree(tree: &ClauseTree, style: &ClauseStyle<'_>) -> (String, Strin
     (preface, body, closing)
 }
 
+/// One clause and its descendants as HTML (a top-level section for a handout).
+pub fn render_subtree(clause: &Clause, style: &ClauseStyle<'_>) -> String {
+    let mut out = String::new();
+    render_clause(&mut out, style, clause, &mut Vec::new(), None);
+    out
+}
+
 /// Plain text of a heading for the table of contents (Markdown marks removed).
 fn toc_title(text: &str) -> String {
     text.chars().filter(|c| !matches!(c, '*' | '_' | '`')).collect()

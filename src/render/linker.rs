@@ -36,6 +36,9 @@ pub struct Linker<'a> {
     page: &'a str,
     /// The page's document, if it is one.
     doc: Option<usize>,
+    /// False when the page shows only part of `doc` (a handout): links to the
+    /// document then name its page instead of a bare fragment.
+    same_page: bool,
     next_reference: Cell<usize>,
 }
 
@@ -62,7 +65,17 @@ impl<'a> Linker<'a> {
         page: &'a str,
         doc: Option<usize>,
     ) -> Self {
-        Linker { resolved, terms, page, doc, next_reference: Cell::new(0) }
+        Linker { resolved, terms, page, doc, same_page: true, next_reference: Cell::new(0) }
+    }
+
+    /// The same linker for a page that shows only part of its document.
+    pub fn detached(mut self) -> Self {
+        self.same_page = false;
+        self
+    }
+
+    fn is_this_page(&self, doc: usize) -> bool {
+        self.same_page && Some(doc) == self.doc
     }
 
     /// The resolved site.
@@ -72,7 +85,7 @@ impl<'a> Linker<'a> {
 
     /// Relative URL of an anchor (`ref-3`, a clause id) in a document.
     pub fn url_of_anchor(&self, doc: usize, anchor: &str) -> String {
-        if Some(doc) == self.doc {
+        if self.is_this_page(doc) {
             format!("#{anchor}")
         } else {
             format!("{}#{anchor}", relative_url(self.page, &self.resolved.documents[doc].output))
@@ -82,7 +95,7 @@ impl<'a> Linker<'a> {
     /// Relative URL of a clause or document.
     pub fn url_of(&self, target: &ClauseRef) -> String {
         let doc = &self.resolved.documents[target.doc];
-        let base = if Some(target.doc) == self.doc { String::new() } else { relative_url(self.page, &doc.output) };
+        let base = if self.is_this_page(target.doc) { String::new() } else { relative_url(self.page, &doc.output) };
         match &target.id {
             Some(id) => format!("{base}#{id}"),
             None if base.is_empty() => "#main".to_string(),
@@ -120,11 +133,7 @@ impl<'a> Linker<'a> {
         let shown = format!("《{}》", escape_text(inner));
         let key = comparable_title(inner);
         let links = &self.resolved.links;
-        let own_first = links
-            .abbreviations
-            .iter()
-            .filter(|a| a.short == key)
-            .min_by_key(|a| (Some(a.defined_at.doc) != self.doc, a.defined_at.doc));
+        let own_first = links.abbreviations.lookup(&key, self.doc);
         if let Some(a) = own_first {
             // In the defining clause, only mentions after the definition link to it.
             let definition = format!("（以下简称《{}》）", a.short);

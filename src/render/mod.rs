@@ -5,6 +5,7 @@
 //! errors. Nothing is written here; pages are rendered in parallel.
 
 pub mod clause_html;
+pub mod handouts;
 pub mod linker;
 mod pages;
 pub mod views;
@@ -64,18 +65,31 @@ fn site_view(resolved: &Resolved) -> SiteView {
     }
 }
 
-/// The nav: directives, pages, and the site-wide lists that have content.
-fn nav(resolved: &Resolved, from: &str) -> Vec<LinkView> {
-    let mut out = vec![LinkView { title: "首页".into(), url: relative_url(from, "index.html") }];
+/// At most this many directives are named in the navigation of every page;
+/// a larger collection is reached through the home page, so that pages do not
+/// grow with the size of the site.
+const NAV_DIRECTIVES: usize = 6;
+
+/// The navigation targets (title, path from the root): the home page,
+/// directives (for small sites), pages, and the site-wide lists that have content.
+fn nav_targets(resolved: &Resolved) -> Vec<(String, String)> {
+    let mut out = vec![("首页".to_string(), "index.html".to_string())];
+    let directives = resolved.documents.iter().filter(|d| d.front.kind == Kind::Directive);
+    if directives.clone().count() <= NAV_DIRECTIVES {
+        out.extend(directives.map(|d| (d.short_title().to_string(), d.output.clone())));
+    }
     out.extend(
         resolved
             .documents
             .iter()
-            .filter(|d| matches!(d.front.kind, Kind::Directive | Kind::Page))
-            .map(|d| short_link(from, d)),
+            .filter(|d| d.front.kind == Kind::Page)
+            .map(|d| (d.short_title().to_string(), d.output.clone())),
     );
+    if let Some(plan) = &resolved.config.study_plan {
+        out.push((plan.title.clone(), handouts::STUDY_PLAN_PAGE.to_string()));
+    }
     for (title, path) in pages::special_pages(resolved) {
-        out.push(LinkView { title: title.to_string(), url: relative_url(from, path) });
+        out.push((title.to_string(), path.to_string()));
     }
     out
 }
@@ -105,7 +119,10 @@ impl ClauseDecorator for Decorated<'_> {
         if annotations.is_empty() && backlinks.is_empty() {
             return String::new();
         }
-        let mut out = String::from("<aside class=\"annotations\" aria-label=\"释义与引用\">\n");
+        let class = if annotations.is_empty() { "annotations" } else { "annotations has-notes" };
+        // Each aside is a landmark: its label names the clause, so labels stay unique.
+        let label = escape_text(&format!("{}的释义与引用", self.linker.citation_of(&key)));
+        let mut out = format!("<aside class=\"{class}\" aria-label=\"{label}\">\n");
         if !annotations.is_empty() {
             out.push_str("<p class=\"aside-head\">释义</p>\n<ul class=\"aside-list\">\n");
             for &a in annotations {
@@ -123,7 +140,9 @@ impl ClauseDecorator for Decorated<'_> {
             out.push_str("</ul>\n");
         }
         if !backlinks.is_empty() {
-            out.push_str("<p class=\"aside-head\">被引用</p>\n<ul class=\"backlinks\">\n");
+            out.push_str(
+                "<div class=\"aside-backlinks\">\n<p class=\"aside-head\">被引用</p>\n<ul class=\"backlinks\">\n",
+            );
             for b in backlinks {
                 out.push_str(&format!(
                     "<li><a href=\"{}\">{}</a></li>\n",
@@ -131,7 +150,7 @@ impl ClauseDecorator for Decorated<'_> {
                     escape_text(&b.label)
                 ));
             }
-            out.push_str("</ul>\n");
+            out.push_str("</ul>\n</div>\n");
         }
         out.push_str("</aside>\n");
         out
@@ -230,17 +249,13 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
         annotates,
         cited_by,
         annotations,
-    }
-}
-
-fn page_view(resolved: &Resolved, title: &str, kind: &str, path: &str, breadcrumbs: Vec<LinkView>) -> PageView {
-    PageView {
-        title: title.to_string(),
-        kind: kind.to_string(),
-        root: root_prefix(path),
-        path: path.to_string(),
-        breadcrumbs,
-        nav: nav(resolved, path),
+        handouts: handouts::scopes_of(resolved, index)
+            .into_iter()
+            .map(|h| LinkView {
+                title: h.section.map_or_else(|| "全文".to_string(), |c| c.label.clone()),
+                url: relative_url(from, &h.path),
+            })
+            .collect(),
     }
 }
 
@@ -249,9 +264,22 @@ struct Renderer<'a> {
     theme: &'a Theme,
     site: SiteView,
     terms: Option<(AhoCorasick, Vec<usize>)>,
+    nav: Vec<(String, String)>,
 }
 
 impl Renderer<'_> {
+    /// The view of the page at `path`.
+    fn page_view(&self, title: &str, kind: &str, path: &str, breadcrumbs: Vec<LinkView>) -> PageView {
+        PageView {
+            title: title.to_string(),
+            kind: kind.to_string(),
+            root: root_prefix(path),
+            path: path.to_string(),
+            breadcrumbs,
+            nav: self.nav.iter().map(|(t, p)| LinkView { title: t.clone(), url: relative_url(path, p) }).collect(),
+        }
+    }
+
     fn render(
         &self,
         template: &str,
@@ -280,7 +308,7 @@ impl Renderer<'_> {
         let linker = Linker::new(self.resolved, self.terms.as_ref(), path, Some(index));
         let view = document_view(self.resolved, index, path, Some(&linker));
         let template = if doc.front.kind.has_clauses() { "document.html" } else { "page.html" };
-        let page = page_view(self.resolved, &doc.front.title, doc.front.kind.name(), path, crumbs);
+        let page = self.page_view(&doc.front.title, doc.front.kind.name(), path, crumbs);
         self.render(template, path, page, |c| c.insert("doc", &view))
     }
 
@@ -293,14 +321,20 @@ impl Renderer<'_> {
             .filter(|(_, d)| d.front.kind.has_clauses())
             .map(|(i, _)| document_view(self.resolved, i, "index.html", None))
             .collect();
-        let page = page_view(self.resolved, &self.site.title, "home", "index.html", Vec::new());
+        let page = self.page_view(&self.site.title, "home", "index.html", Vec::new());
         self.render("home.html", "index.html", page, |c| c.insert("documents", &documents))
     }
 
     fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
         let crumbs = vec![LinkView { title: self.site.title.clone(), url: "index.html".into() }];
-        let page = page_view(self.resolved, "页面不存在", "404", "404.html", crumbs);
+        let page = self.page_view("页面不存在", "404", "404.html", crumbs);
         self.render("404.html", "404.html", page, |_| {})
+    }
+
+    fn search_page(&self) -> Result<Vec<u8>, Diagnostic> {
+        let crumbs = vec![LinkView { title: self.site.title.clone(), url: "index.html".into() }];
+        let page = self.page_view("搜索", "search", "search.html", crumbs);
+        self.render("search.html", "search.html", page, |_| {})
     }
 }
 
@@ -317,15 +351,29 @@ fn redirect_page(from: &str, to: &str) -> Vec<u8> {
 
 /// Renders every output file of the site.
 pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
-    let renderer = Renderer { resolved, theme, site: site_view(resolved), terms: linker::glossary_matcher(resolved) };
+    let renderer = Renderer {
+        resolved,
+        theme,
+        site: site_view(resolved),
+        terms: linker::glossary_matcher(resolved),
+        nav: nav_targets(resolved),
+    };
     let mut rendered = Rendered::default();
     let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> = (0..resolved.documents.len())
         .into_par_iter()
         .map(|i| (resolved.documents[i].output.clone(), renderer.document_page(i)))
         .collect();
-    let special = [("index.html".to_string(), renderer.home()), ("404.html".to_string(), renderer.not_found())];
+    let special = [
+        ("index.html".to_string(), renderer.home()),
+        ("404.html".to_string(), renderer.not_found()),
+        ("search.html".to_string(), renderer.search_page()),
+    ];
     let lists = pages::render_lists(&renderer);
-    for (path, result) in pages.into_iter().chain(special).chain(lists) {
+    let scopes = handouts::scopes(resolved);
+    let handout_pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> =
+        scopes.par_iter().map(|scope| (scope.path.clone(), handouts::render_handout(&renderer, scope))).collect();
+    let plan = handouts::render_study_plan(&renderer).map(|r| (handouts::STUDY_PLAN_PAGE.to_string(), r));
+    for (path, result) in pages.into_iter().chain(special).chain(lists).chain(handout_pages).chain(plan) {
         match result {
             Ok(bytes) => {
                 rendered.files.insert(path, bytes);
@@ -350,6 +398,9 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
                 rendered.files.insert(alias.clone(), redirect_page(&alias, &doc.output));
             }
         }
+    }
+    for (path, bytes) in crate::search::index_files(resolved) {
+        rendered.files.insert(path, bytes);
     }
     for (name, bytes) in &theme.statics {
         rendered.files.insert(format!("static/{name}"), bytes.clone());

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::linker::{CITED_PAGE, GLOSSARY_PAGE, Linker};
 use super::views::{CitedView, LinkView, PeriodView, TagView, TaskView, TermView};
-use super::{Renderer, page_view, relative_url};
+use super::{Renderer, relative_url};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Resolved;
 use crate::resolve::citations::ClauseRef;
@@ -53,7 +53,7 @@ pub(super) fn render_lists(renderer: &Renderer<'_>) -> Vec<(String, Result<Vec<u
     let mut out = Vec::new();
     for (title, path) in special_pages(resolved) {
         let linker = Linker::new(resolved, renderer.terms.as_ref(), path, None);
-        let page = page_view(resolved, title, path.trim_end_matches(".html"), path, home(path));
+        let page = renderer.page_view(title, path.trim_end_matches(".html"), path, home(path));
         let result = match path {
             CITED_PAGE => {
                 let cited: Vec<CitedView> = links
@@ -134,7 +134,7 @@ pub(super) fn render_lists(renderer: &Renderer<'_>) -> Vec<(String, Result<Vec<u
         };
         let mut crumbs = home(&path);
         crumbs.push(LinkView { title: "标签".into(), url: relative_url(&path, TAGS_PAGE) });
-        let page = page_view(resolved, &format!("标签：{name}"), "tag", &path, crumbs);
+        let page = renderer.page_view(&format!("标签：{name}"), "tag", &path, crumbs);
         out.push((path.clone(), renderer.render("tag.html", &path, page, |c| c.insert("tag", &tag))));
     }
     out

@@ -121,6 +121,8 @@ pub struct DocumentView {
     pub cited_by: Vec<LinkView>,
     /// Annotations of the document as a whole.
     pub annotations: Vec<LinkView>,
+    /// Print handouts: the whole document first, then one per top-level section.
+    pub handouts: Vec<LinkView>,
 }
 
 /// A clause an annotation explains, quoted on the annotation page.
@@ -195,4 +197,64 @@ pub struct TagView {
     pub url: String,
     /// Documents with the tag.
     pub documents: Vec<LinkView>,
+}
+
+/// One annotation printed in a handout.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandoutNoteView {
+    /// Annotation title.
+    pub title: String,
+    /// Citations of the clauses it explains.
+    pub citations: Vec<String>,
+    /// Link to the annotation page.
+    pub url: String,
+    /// Its text without the discussion questions, rendered.
+    pub body_html: String,
+}
+
+/// Discussion questions of one annotation, gathered at the end of a handout.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionsView {
+    /// What they are about (the annotated clauses' citations).
+    pub about: String,
+    /// The questions, rendered.
+    pub html: String,
+}
+
+/// A print handout (`handout` in `handout.html`): clauses, annotations, questions.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandoutView {
+    /// Handout title.
+    pub title: String,
+    /// Citation of what it covers (`《具体意见》三`).
+    pub citation: String,
+    /// The document's date (signed or published), in Chinese.
+    pub date: Option<String>,
+    /// The whole document.
+    pub document: LinkView,
+    /// The clauses, rendered.
+    pub body_html: String,
+    /// The annotations of those clauses, in clause order.
+    pub notes: Vec<HandoutNoteView>,
+    /// Their discussion questions.
+    pub questions: Vec<QuestionsView>,
+    /// Estimated reading time in minutes.
+    pub minutes: u32,
+}
+
+/// One session of the study plan (`sessions` in `study-plan.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    /// Session number, from 1.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// What to focus on, rendered.
+    pub note_html: Option<String>,
+    /// The sections read, linked to the text.
+    pub sections: Vec<LinkView>,
+    /// The sections' handouts.
+    pub handouts: Vec<LinkView>,
+    /// Estimated reading time in minutes (text and annotations).
+    pub minutes: u32,
 }

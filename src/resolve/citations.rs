@@ -142,13 +142,12 @@ impl CitationIndex {
             let doc = self.names.get(&rest[..end])?;
             return Some((*doc, &rest[end + '》'.len_utf8()..]));
         }
-        let mut best: Option<(usize, usize)> = None;
-        for (name, doc) in &self.names {
-            if citation.starts_with(name.as_str()) && best.is_none_or(|(len, _)| name.len() > len) {
-                best = Some((name.len(), *doc));
-            }
-        }
-        best.map(|(len, doc)| (doc, &citation[len..]))
+        // The longest prefix that names a document: one map lookup per prefix.
+        citation
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .rev()
+            .find_map(|end| self.names.get(&citation[..end]).map(|&doc| (doc, &citation[end..])))
     }
 
     fn lookup(&self, doc: usize, path: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::citations::{CitationIndex, ClauseRef};
-use super::terms::{Abbreviation, comparable_title, stable_key};
+use super::terms::{Abbreviations, comparable_title, stable_key};
 use super::{Body, Document};
 use crate::frontmatter::Kind;
 
@@ -49,9 +49,9 @@ pub fn title_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// What a cited title refers to: the canonical (comparable) title it stands for.
-pub fn canonical_title(inner: &str, abbreviations: &[Abbreviation]) -> String {
+pub fn canonical_title(inner: &str, abbreviations: &Abbreviations) -> String {
     let t = comparable_title(inner);
-    match abbreviations.iter().find(|a| a.short == t) {
+    match abbreviations.lookup(&t, None) {
         Some(a) => comparable_title(&a.full),
         None => t,
     }
@@ -59,7 +59,7 @@ pub fn canonical_title(inner: &str, abbreviations: &[Abbreviation]) -> String {
 
 /// Collects the cited documents of directives, annotations and pages (laws
 /// cite too many other laws to list usefully).
-pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &[Abbreviation]) -> Vec<CitedDocument> {
+pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Abbreviations) -> Vec<CitedDocument> {
     let mut by_title: BTreeMap<String, CitedDocument> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut add = |inner: &str, at: ClauseRef| {

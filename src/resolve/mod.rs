@@ -8,13 +8,16 @@
 pub mod citations;
 pub mod cited;
 pub mod coverage;
+mod links;
 pub mod references;
+pub mod study;
 pub mod terms;
 pub mod timeline;
 
+pub use links::{Links, term_matcher};
+
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -28,8 +31,16 @@ use crate::markdown::split_blocks;
 use crate::yaml;
 
 /// Output files that shiyi writes itself; no document may take their place.
-pub const RESERVED_OUTPUTS: &[&str] =
-    &["index.html", "404.html", "search.html", "cited.html", "glossary.html", "timeline.html", "tags.html"];
+pub const RESERVED_OUTPUTS: &[&str] = &[
+    "index.html",
+    "404.html",
+    "search.html",
+    "cited.html",
+    "glossary.html",
+    "timeline.html",
+    "tags.html",
+    "study-plan.html",
+];
 
 /// A document's body after parsing.
 #[derive(Debug, Clone)]
@@ -89,102 +100,6 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
     /// Cross-links: citations, references, annotations, terms, cited documents, timeline, tags.
     pub links: Links,
-}
-
-/// Everything that links documents and clauses to each other.
-#[derive(Debug, Clone, Default)]
-pub struct Links {
-    /// Citable clauses.
-    pub index: citations::CitationIndex,
-    /// References, annotation bindings and backlinks.
-    pub graph: references::ReferenceGraph,
-    /// Short names the documents define.
-    pub abbreviations: Vec<terms::Abbreviation>,
-    /// Glossary terms.
-    pub glossary: Vec<terms::Term>,
-    /// For each glossary term, the directive clauses that use it.
-    pub term_usage: Vec<Vec<citations::ClauseRef>>,
-    /// Cited documents (引用文件).
-    pub cited: Vec<cited::CitedDocument>,
-    /// Dated tasks (时间表).
-    pub timeline: Vec<timeline::TimelineEntry>,
-    /// Documents by tag.
-    pub tags: BTreeMap<String, Vec<usize>>,
-}
-
-/// A matcher for every glossary term and alias (leftmost-longest); pattern
-/// `k` belongs to term `owners[k]`.
-pub fn term_matcher(glossary: &[terms::Term]) -> Option<(AhoCorasick, Vec<usize>)> {
-    let mut patterns = Vec::new();
-    let mut owners = Vec::new();
-    for (i, t) in glossary.iter().enumerate() {
-        for name in std::iter::once(&t.term).chain(&t.aliases) {
-            patterns.push(name.as_str());
-            owners.push(i);
-        }
-    }
-    if patterns.is_empty() {
-        return None;
-    }
-    AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(patterns).ok().map(|m| (m, owners))
-}
-
-fn collect_abbreviations(documents: &[Document]) -> Vec<terms::Abbreviation> {
-    let mut out = Vec::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { continue };
-        tree.walk(|clause, _| {
-            for (full, short) in terms::abbreviation_definitions(&clause.text) {
-                out.push(terms::Abbreviation {
-                    short,
-                    full,
-                    defined_at: citations::ClauseRef { doc: i, id: Some(clause.id.clone()) },
-                });
-            }
-        });
-    }
-    out
-}
-
-fn term_usage(documents: &[Document], glossary: &[terms::Term]) -> Vec<Vec<citations::ClauseRef>> {
-    let mut usage = vec![Vec::new(); glossary.len()];
-    let Some((matcher, owners)) = term_matcher(glossary) else { return usage };
-    for (i, doc) in documents.iter().enumerate() {
-        let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { continue };
-        tree.walk(|clause, _| {
-            for m in matcher.find_iter(&clause.text) {
-                let place = citations::ClauseRef { doc: i, id: Some(clause.id.clone()) };
-                let list: &mut Vec<citations::ClauseRef> = &mut usage[owners[m.pattern().as_usize()]];
-                if list.last() != Some(&place) && !list.contains(&place) {
-                    list.push(place);
-                }
-            }
-        });
-    }
-    usage
-}
-
-/// Builds every cross-link of the site, reporting broken ones.
-fn link(documents: &[Document], glossary_source: Option<&(PathBuf, String)>) -> (Links, Vec<Diagnostic>) {
-    let index = citations::CitationIndex::build(documents);
-    let (graph, mut diagnostics) = references::build_graph(documents, &index);
-    let abbreviations = collect_abbreviations(documents);
-    let (glossary, glossary_problems) = match glossary_source {
-        Some((path, text)) => terms::load_glossary(path, text, &index),
-        None => (Vec::new(), Vec::new()),
-    };
-    diagnostics.extend(glossary_problems);
-    let term_usage = term_usage(documents, &glossary);
-    let cited = cited::collect(documents, &index, &abbreviations);
-    let timeline = timeline::collect(documents);
-    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in documents.iter().enumerate() {
-        for tag in &doc.front.tags {
-            tags.entry(tag.clone()).or_default().push(i);
-        }
-    }
-    let links = Links { index, graph, abbreviations, glossary, term_usage, cited, timeline, tags };
-    (links, diagnostics)
 }
 
 /// Options that change what is resolved.
@@ -354,7 +269,8 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
             body_line: doc.body_line,
         });
     }
-    let (links, problems) = link(&documents, glossary.as_ref());
+    let config_text = sources.get(&PathBuf::from(crate::config::CONFIG_FILE)).map(String::as_str);
+    let (links, problems) = links::link(&documents, glossary.as_ref(), &config, config_text);
     diagnostics.extend(problems);
     diagnostics.sort();
     Resolved { config, documents, assets, sources, diagnostics, links }

@@ -21,6 +21,39 @@ pub struct Abbreviation {
     pub defined_at: ClauseRef,
 }
 
+/// Every abbreviation of the site, indexed for lookups by short name.
+#[derive(Debug, Clone, Default)]
+pub struct Abbreviations {
+    list: Vec<Abbreviation>,
+    own: HashMap<(usize, String), usize>,
+    first: HashMap<String, usize>,
+}
+
+impl Abbreviations {
+    /// Indexes a list of definitions (in document order).
+    pub fn new(list: Vec<Abbreviation>) -> Self {
+        let mut own = HashMap::new();
+        let mut first = HashMap::new();
+        for (i, a) in list.iter().enumerate() {
+            own.entry((a.defined_at.doc, a.short.clone())).or_insert(i);
+            first.entry(a.short.clone()).or_insert(i);
+        }
+        Abbreviations { list, own, first }
+    }
+
+    /// The definition of `short` that applies in document `doc`: its own if it
+    /// defines one, else the first in the site.
+    pub fn lookup(&self, short: &str, doc: Option<usize>) -> Option<&Abbreviation> {
+        let own = doc.and_then(|d| self.own.get(&(d, short.to_string())));
+        own.or_else(|| self.first.get(short)).map(|&i| &self.list[i])
+    }
+
+    /// Every definition, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = &Abbreviation> {
+        self.list.iter()
+    }
+}
+
 /// Finds `《X》（以下简称《Y》）` (or `〈X〉（以下简称《Y》）`) in `text` and returns
 /// each (X, Y), nested titles included.
 pub fn abbreviation_definitions(text: &str) -> Vec<(String, String)> {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod chromium;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -90,7 +92,87 @@ fn normalize(path: &Path) -> String {
     parts.join("/")
 }
 
+/// Builds the shipped site into `dir/out` and returns that folder.
+pub fn build_site(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let outcome = shiyi::build(&shiyi::BuildOptions {
+        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        output: Some(out.clone()),
+        drafts: false,
+    });
+    assert_eq!(outcome.status, shiyi::Status::Success, "{}", outcome.report());
+    out
+}
+
 /// The repository root (the shipped site).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Serves the files of `dir` over HTTP on 127.0.0.1 (a free port) from a
+/// background thread, for browser tests that need a real origin. Returns the
+/// port. Only GET of existing files; everything else is 404.
+pub fn serve_dir(dir: &Path) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    let root = dir.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let path = path.split(['?', '#']).next().unwrap_or("/").trim_start_matches('/');
+                let path = percent_decode(path);
+                let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
+                let body = if file.split('/').any(|p| p == "..") { None } else { std::fs::read(root.join(&file)).ok() };
+                let mut stream = &stream;
+                let (status, body) = match body {
+                    Some(b) => ("200 OK", b),
+                    None => ("404 Not Found", b"not found".to_vec()),
+                };
+                let kind = match file.rsplit('.').next() {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    _ => "application/octet-stream",
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

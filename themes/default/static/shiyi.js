@@ -64,3 +64,7 @@
     if (wide[j].scrollWidth > wide[j].clientWidth) wide[j].tabIndex = 0;
   }
 })();
+document.addEventListener('click', function (e) {
+  var t = e.target;
+  if (t && t.closest && t.closest('[data-print]')) window.print();
+});

@@ -1,0 +1,109 @@
+// Runs the query set against a built site in headless Chromium and prints
+// quality (recall@1, recall@5, MRR at clause level), bytes and latency.
+//
+//   node bench/search-eval.js --site URL [--engine shiyi|pagefind] [--queries FILE] [--json] [--verbose]
+//
+// URL is the site root (file:///…/out/ or http://127.0.0.1:PORT/sub/). For
+// pagefind the site must be served over HTTP and hold pagefind/ (from
+// `pagefind --site`) and the page pagefind-bench.html that search.sh writes.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { Browser } = require('./cdp');
+
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
+const site = opt('--site');
+const engine = opt('--engine', 'shiyi');
+const queriesFile = opt('--queries', path.join(__dirname, '..', 'tests', 'data', 'search-queries.tsv'));
+const chromium = opt('--chromium', '/usr/bin/chromium');
+const WARM_RUNS = +opt('--runs', '5');
+if (!site) { console.error('usage: node bench/search-eval.js --site URL [--engine shiyi|pagefind]'); process.exit(2); }
+
+const queries = fs.readFileSync(queriesFile, 'utf8').split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => { const [q, want] = l.split('\t'); return { q, want: want.trim().split('|') }; });
+
+// The URL relative to the site root, without `.html`-less variants.
+function rel(url) {
+  let u = decodeURI(url.replace(/^[a-z]+:\/\/[^/]*/, ''));
+  const root = decodeURI(site.replace(/^[a-z]+:\/\/[^/]*/, ''));
+  if (u.startsWith(root)) u = u.slice(root.length);
+  return u.replace(/^\//, '');
+}
+
+const SHIYI = {
+  page: 'search.html',
+  files: /\/search\/|search\.js/,
+  ready: '!!(window.shiyiSearch && window.shiyiSearch.search)',
+  run: (q) => `shiyiSearch.search(${JSON.stringify(q)}, 10).then(r => r.map(x => x.url))`,
+  first: (q) => `search.html?q=${encodeURIComponent(q)}`,
+  firstDone: `new Promise(r => { const t = () => document.documentElement.getAttribute('data-search-state') === 'done' ? r(true) : setTimeout(t, 5); t(); })`,
+};
+
+// Pagefind: page-level results, with sub-results for anchors; a result's
+// links are its sub-results (clause anchors) first, then the page.
+const PAGEFIND = {
+  page: 'pagefind-bench.html',
+  files: /\/pagefind\//,
+  ready: '!!window.pagefindReady',
+  run: (q) => `(async () => { const s = await pagefind.search(${JSON.stringify(q)}); const out = [];
+    for (const r of s.results.slice(0, 10)) { const d = await r.data();
+      for (const sub of (d.sub_results || [])) if (out.length < 10 && sub.url.includes('#')) out.push(sub.url);
+      if (out.length < 10) out.push(d.url); } return out.slice(0, 10); })()`,
+  first: (q) => `pagefind-bench.html?q=${encodeURIComponent(q)}`,
+  firstDone: `new Promise(r => { const t = () => window.pagefindDone ? r(true) : setTimeout(t, 5); t(); })`,
+};
+
+(async () => {
+  const e = engine === 'pagefind' ? PAGEFIND : SHIYI;
+  const browser = new Browser(chromium);
+  try {
+    const page = await browser.page();
+    // Bytes to the first answer: a fresh page, no cache, one query.
+    const bytes = [];
+    for (const { q } of queries.slice(0, 5)) {
+      const fresh = await browser.page();
+      fresh.count = e.files;
+      await fresh.open(site + e.first(q));
+      await fresh.eval(e.firstDone);
+      await new Promise((r) => setTimeout(r, 100));
+      const own = fresh.requests.length;
+      bytes.push({ q, bytes: fresh.bytes, requests: own });
+    }
+    await page.open(site + e.page);
+    for (let i = 0; i < 200 && !(await page.eval(e.ready)); i++) await new Promise((r) => setTimeout(r, 25));
+    let r1 = 0, r5 = 0, mrr = 0;
+    const misses = [];
+    const cold = [], warm = [];
+    for (const { q, want } of queries) {
+      const t0 = Date.now();
+      const links = (await page.eval(e.run(q))).map(rel);
+      cold.push(Date.now() - t0);
+      const rank = links.findIndex((l) => want.includes(l)) + 1;
+      if (rank === 1) r1++;
+      if (rank >= 1 && rank <= 5) r5++;
+      if (rank >= 1) mrr += 1 / rank;
+      if (rank !== 1) misses.push({ q, rank, want: want[0], got: links.slice(0, 3) });
+    }
+    for (const { q } of queries) {
+      const times = await page.eval(`(async () => { const t = []; for (let i = 0; i < ${WARM_RUNS}; i++) {
+        const a = performance.now(); await (${e.run(q)}); t.push(performance.now() - a); } return t; })()`);
+      warm.push(...times);
+    }
+    warm.sort((a, b) => a - b);
+    const pct = (p) => warm[Math.min(warm.length - 1, Math.floor(p * warm.length))];
+    const n = queries.length;
+    const result = {
+      engine, queries: n,
+      recall1: +(r1 / n).toFixed(3), recall5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3),
+      firstAnswerBytes: Math.round(bytes.reduce((s, b) => s + b.bytes, 0) / bytes.length),
+      firstAnswerRequests: Math.round(bytes.reduce((s, b) => s + b.requests, 0) / bytes.length),
+      latencyMedianMs: +pct(0.5).toFixed(2), latencyP95Ms: +pct(0.95).toFixed(2),
+    };
+    if (args.includes('--verbose')) misses.forEach((m) => console.error(`miss (rank ${m.rank || '-'}) ${m.q} → want ${m.want}; got ${m.got.join(' , ')}`));
+    console.log(JSON.stringify(result));
+  } finally {
+    browser.close();
+  }
+})().catch((err) => { console.error(err); process.exit(1); });

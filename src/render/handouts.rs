@@ -1,0 +1,258 @@
+//! Handouts (讲义) and the study plan (学习计划).
+//!
+//! For every directive: a print page of the whole text with all its
+//! annotations, and one per top-level section (一、) with the section's
+//! annotations; the discussion questions (思考题) of those annotations are
+//! gathered at the end. The study plan of `site.yaml` groups sections into
+//! sessions with reading-time estimates and links to their handouts.
+
+use super::clause_html::{ClauseStyle, render_subtree, render_tree};
+use super::linker::Linker;
+use super::views::{HandoutNoteView, HandoutView, LinkView, QuestionsView, SessionView};
+use super::{Decorated, Renderer, relative_url};
+use crate::clause::{Clause, ClauseKind};
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Kind;
+use crate::resolve::citations::ClauseRef;
+use crate::resolve::{Body, Resolved};
+
+/// Output path of the study plan page.
+pub const STUDY_PLAN_PAGE: &str = "study-plan.html";
+
+/// The heading that introduces an annotation's discussion questions.
+const QUESTIONS_HEADING: &str = "思考题";
+
+/// A part of a document one handout covers.
+#[derive(Debug, Clone)]
+pub struct HandoutScope<'a> {
+    /// The document.
+    pub doc: usize,
+    /// The top-level clause, or `None` for the whole document.
+    pub section: Option<&'a Clause>,
+    /// Output path.
+    pub path: String,
+}
+
+fn stem(output: &str) -> &str {
+    let file = output.rsplit('/').next().unwrap_or(output);
+    file.strip_suffix(".html").unwrap_or(file)
+}
+
+fn is_top_section(c: &Clause) -> bool {
+    matches!(c.kind, ClauseKind::DirectiveSection | ClauseKind::Chapter | ClauseKind::Book)
+}
+
+/// The handouts of one document: the whole text, then each section (none
+/// for documents other than directives).
+pub fn scopes_of(resolved: &Resolved, i: usize) -> Vec<HandoutScope<'_>> {
+    let doc = &resolved.documents[i];
+    let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { return Vec::new() };
+    let name = stem(&doc.output);
+    let mut out = vec![HandoutScope { doc: i, section: None, path: format!("handouts/{name}.html") }];
+    for c in tree.body.iter().filter(|c| is_top_section(c)) {
+        out.push(HandoutScope { doc: i, section: Some(c), path: format!("handouts/{name}-{}.html", c.id) });
+    }
+    out
+}
+
+/// Every handout of the site, document by document.
+pub fn scopes(resolved: &Resolved) -> Vec<HandoutScope<'_>> {
+    (0..resolved.documents.len()).flat_map(|i| scopes_of(resolved, i)).collect()
+}
+
+/// The handout of a section (by its clause id), if there is one.
+pub fn handout_of(resolved: &Resolved, target: &ClauseRef) -> Option<String> {
+    let doc = &resolved.documents[target.doc];
+    let id = target.id.as_deref()?;
+    let top = id.split("__").next()?;
+    (doc.front.kind == Kind::Directive).then(|| format!("handouts/{}-{top}.html", stem(&doc.output)))
+}
+
+/// Splits an annotation's Markdown into its text and its discussion questions.
+pub fn split_questions(markdown: &str) -> (String, Option<String>) {
+    let mut text = String::new();
+    let mut questions = String::new();
+    let mut in_questions = false;
+    for line in markdown.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            in_questions = heading.trim() == QUESTIONS_HEADING;
+            if in_questions {
+                continue;
+            }
+        }
+        let target = if in_questions { &mut questions } else { &mut text };
+        target.push_str(line);
+        target.push('\n');
+    }
+    let questions = questions.trim().to_string();
+    (text, (!questions.is_empty()).then_some(questions))
+}
+
+/// Characters that count for reading time (no whitespace or Markdown marks).
+fn reading_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '-' | '[' | ']' | '|')).count()
+}
+
+fn clause_ids(clause: &Clause) -> Vec<String> {
+    let mut ids = Vec::new();
+    clause.walk(&mut Vec::new(), &mut |c, _| ids.push(c.id.clone()));
+    ids
+}
+
+/// Annotations of the scope, in clause order (whole-document ones first), and
+/// the number of characters of text they and the clauses hold.
+fn scope_annotations(resolved: &Resolved, scope: &HandoutScope<'_>) -> (Vec<usize>, usize) {
+    let graph = &resolved.links.graph;
+    let Body::Clauses(tree) = &resolved.documents[scope.doc].body else { return (Vec::new(), 0) };
+    let mut ids: Vec<Option<String>> = Vec::new();
+    let mut chars = 0;
+    match scope.section {
+        Some(section) => {
+            ids.extend(clause_ids(section).into_iter().map(Some));
+            section.walk(&mut Vec::new(), &mut |c, _| chars += reading_chars(&c.text));
+        }
+        None => {
+            ids.push(None);
+            tree.walk(|c, _| {
+                ids.push(Some(c.id.clone()));
+                chars += reading_chars(&c.text);
+            });
+        }
+    }
+    let mut annotations = Vec::new();
+    for id in ids {
+        for &a in graph.annotations.get(&ClauseRef { doc: scope.doc, id }).into_iter().flatten() {
+            if !annotations.contains(&a) {
+                annotations.push(a);
+                chars += reading_chars(&resolved.documents[a].body_text);
+            }
+        }
+    }
+    (annotations, chars)
+}
+
+fn minutes(chars: usize, per_minute: u32) -> u32 {
+    (chars as u32).div_ceil(per_minute.max(1))
+}
+
+fn reading_speed(resolved: &Resolved) -> u32 {
+    resolved.config.study_plan.as_ref().map_or(300, |p| p.chars_per_minute)
+}
+
+/// Renders one handout.
+pub(super) fn render_handout(renderer: &Renderer<'_>, scope: &HandoutScope<'_>) -> Result<Vec<u8>, Diagnostic> {
+    let resolved = renderer.resolved;
+    let doc = &resolved.documents[scope.doc];
+    let path = scope.path.as_str();
+    let linker = Linker::new(resolved, renderer.terms.as_ref(), path, Some(scope.doc)).detached();
+    let Body::Clauses(tree) = &doc.body else { return Ok(Vec::new()) };
+    let decorated = Decorated { linker: &linker, doc: scope.doc, plain_text: false };
+    let style = ClauseStyle { short_title: doc.short_title(), statute: tree.statute, decorator: &decorated };
+    let (citation, body_html) = match scope.section {
+        Some(section) => (format!("《{}》{}", doc.short_title(), section.cite), render_subtree(section, &style)),
+        None => {
+            let (preface, body, closing) = render_tree(tree, &style);
+            (format!("《{}》全文", doc.short_title()), format!("{preface}{body}{closing}"))
+        }
+    };
+    let (annotations, chars) = scope_annotations(resolved, scope);
+    let mut notes = Vec::new();
+    let mut questions = Vec::new();
+    for a in annotations {
+        let note = &resolved.documents[a];
+        let note_linker = Linker::new(resolved, renderer.terms.as_ref(), path, Some(a));
+        let citations: Vec<String> =
+            resolved.links.graph.annotates[a].iter().map(|t| note_linker.citation_of(t)).collect();
+        let (text, asked) = split_questions(&note.body_text);
+        notes.push(HandoutNoteView {
+            title: note.front.title.clone(),
+            citations: citations.clone(),
+            url: relative_url(path, &note.output),
+            body_html: note_linker.block(&text),
+        });
+        if let Some(asked) = asked {
+            questions.push(QuestionsView { about: citations.join("、"), html: note_linker.block(&asked) });
+        }
+    }
+    let view = HandoutView {
+        title: format!("{}讲义", citation),
+        citation: citation.clone(),
+        date: doc.front.signed.or(doc.front.date).map(|d| d.chinese()),
+        document: LinkView { title: doc.front.title.clone(), url: relative_url(path, &doc.output) },
+        body_html,
+        notes,
+        questions,
+        minutes: minutes(chars, reading_speed(resolved)),
+    };
+    let crumbs = vec![
+        LinkView { title: renderer.site.title.clone(), url: relative_url(path, "index.html") },
+        LinkView { title: doc.short_title().to_string(), url: relative_url(path, &doc.output) },
+    ];
+    let page = renderer.page_view(&view.title, "handout", path, crumbs);
+    renderer.render("handout.html", path, page, |c| c.insert("handout", &view))
+}
+
+/// Renders the study plan page, when `site.yaml` has a plan.
+pub(super) fn render_study_plan(renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+    let resolved = renderer.resolved;
+    let plan = resolved.config.study_plan.as_ref()?;
+    let path = STUDY_PLAN_PAGE;
+    let linker = Linker::new(resolved, renderer.terms.as_ref(), path, None);
+    let sessions: Vec<SessionView> = resolved
+        .links
+        .study_plan
+        .iter()
+        .enumerate()
+        .map(|(n, session)| {
+            let mut chars = 0;
+            let mut handouts = Vec::new();
+            for target in &session.sections {
+                let Body::Clauses(tree) = &resolved.documents[target.doc].body else { continue };
+                if let Some(section) = tree.body.iter().find(|c| Some(&c.id) == target.id.as_ref()) {
+                    let scope = HandoutScope { doc: target.doc, section: Some(section), path: String::new() };
+                    chars += scope_annotations(resolved, &scope).1;
+                }
+                if let Some(h) = handout_of(resolved, target) {
+                    handouts.push(LinkView {
+                        title: format!("{}讲义", linker.citation_of(target)),
+                        url: relative_url(path, &h),
+                    });
+                }
+            }
+            SessionView {
+                number: n + 1,
+                title: session.title.clone(),
+                note_html: session.note.as_deref().map(|n| linker.block(n)),
+                sections: session
+                    .sections
+                    .iter()
+                    .map(|t| LinkView { title: linker.citation_of(t), url: linker.url_of(t) })
+                    .collect(),
+                handouts,
+                minutes: minutes(chars, plan.chars_per_minute),
+            }
+        })
+        .collect();
+    let intro_html = plan.intro.as_deref().map(|i| linker.block(i));
+    let crumbs = vec![LinkView { title: renderer.site.title.clone(), url: relative_url(path, "index.html") }];
+    let page = renderer.page_view(&plan.title, "study-plan", path, crumbs);
+    Some(renderer.render("study-plan.html", path, page, |c| {
+        c.insert("sessions", &sessions);
+        c.insert("intro_html", &intro_html);
+        c.insert("chars_per_minute", &plan.chars_per_minute);
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_are_split_off() {
+        let (text, q) = split_questions("## 要点\n\n甲\n\n## 思考题\n\n1. 问？\n\n## 附\n\n乙\n");
+        assert_eq!(text, "## 要点\n\n甲\n\n## 附\n\n乙\n");
+        assert_eq!(q.as_deref(), Some("1. 问？"));
+        assert_eq!(split_questions("无题").1, None);
+        assert_eq!(minutes(301, 300), 2);
+    }
+}

@@ -1,0 +1,124 @@
+//! Cross-links of the whole site, built once the documents are parsed:
+//! citations, references and backlinks, abbreviations, the glossary and its
+//! usage, cited documents, the timeline, tags and the study plan.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::{Body, Document, citations, cited, references, study, terms, timeline};
+use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Kind;
+
+/// Everything that links documents and clauses to each other.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Citable clauses.
+    pub index: citations::CitationIndex,
+    /// References, annotation bindings and backlinks.
+    pub graph: references::ReferenceGraph,
+    /// Short names the documents define.
+    pub abbreviations: terms::Abbreviations,
+    /// Glossary terms.
+    pub glossary: Vec<terms::Term>,
+    /// For each glossary term, the directive clauses that use it.
+    pub term_usage: Vec<Vec<citations::ClauseRef>>,
+    /// Cited documents (引用文件).
+    pub cited: Vec<cited::CitedDocument>,
+    /// Dated tasks (时间表).
+    pub timeline: Vec<timeline::TimelineEntry>,
+    /// Documents by tag.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// The study plan's sessions (empty without a plan).
+    pub study_plan: Vec<study::Session>,
+}
+
+/// A matcher for every glossary term and alias (leftmost-longest); pattern
+/// `k` belongs to term `owners[k]`.
+pub fn term_matcher(glossary: &[terms::Term]) -> Option<(AhoCorasick, Vec<usize>)> {
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (i, t) in glossary.iter().enumerate() {
+        for name in std::iter::once(&t.term).chain(&t.aliases) {
+            patterns.push(name.as_str());
+            owners.push(i);
+        }
+    }
+    if patterns.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(patterns).ok().map(|m| (m, owners))
+}
+
+fn collect_abbreviations(documents: &[Document]) -> Vec<terms::Abbreviation> {
+    let mut out = Vec::new();
+    for (i, doc) in documents.iter().enumerate() {
+        let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { continue };
+        tree.walk(|clause, _| {
+            for (full, short) in terms::abbreviation_definitions(&clause.text) {
+                out.push(terms::Abbreviation {
+                    short,
+                    full,
+                    defined_at: citations::ClauseRef { doc: i, id: Some(clause.id.clone()) },
+                });
+            }
+        });
+    }
+    out
+}
+
+fn term_usage(documents: &[Document], glossary: &[terms::Term]) -> Vec<Vec<citations::ClauseRef>> {
+    let mut usage = vec![Vec::new(); glossary.len()];
+    let Some((matcher, owners)) = term_matcher(glossary) else { return usage };
+    for (i, doc) in documents.iter().enumerate() {
+        let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { continue };
+        tree.walk(|clause, _| {
+            for m in matcher.find_iter(&clause.text) {
+                let place = citations::ClauseRef { doc: i, id: Some(clause.id.clone()) };
+                let list: &mut Vec<citations::ClauseRef> = &mut usage[owners[m.pattern().as_usize()]];
+                if list.last() != Some(&place) && !list.contains(&place) {
+                    list.push(place);
+                }
+            }
+        });
+    }
+    usage
+}
+
+/// Builds every cross-link of the site, reporting broken ones.
+pub(super) fn link(
+    documents: &[Document],
+    glossary_source: Option<&(PathBuf, String)>,
+    config: &SiteConfig,
+    config_text: Option<&str>,
+) -> (Links, Vec<Diagnostic>) {
+    let index = citations::CitationIndex::build(documents);
+    let (graph, mut diagnostics) = references::build_graph(documents, &index);
+    let abbreviations = terms::Abbreviations::new(collect_abbreviations(documents));
+    let (glossary, glossary_problems) = match glossary_source {
+        Some((path, text)) => terms::load_glossary(path, text, &index),
+        None => (Vec::new(), Vec::new()),
+    };
+    diagnostics.extend(glossary_problems);
+    let term_usage = term_usage(documents, &glossary);
+    let cited = cited::collect(documents, &index, &abbreviations);
+    let timeline = timeline::collect(documents);
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, doc) in documents.iter().enumerate() {
+        for tag in &doc.front.tags {
+            tags.entry(tag.clone()).or_default().push(i);
+        }
+    }
+    let study_plan = match &config.study_plan {
+        Some(plan) => {
+            let (sessions, problems) = study::resolve_plan(plan, config_text, &index);
+            diagnostics.extend(problems);
+            sessions
+        }
+        None => Vec::new(),
+    };
+    let links = Links { index, graph, abbreviations, glossary, term_usage, cited, timeline, tags, study_plan };
+    (links, diagnostics)
+}

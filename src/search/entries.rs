@@ -1,0 +1,262 @@
+//! What the search finds: one [`Entry`] per clause of a directive, per article
+//! (and heading) of a law, per document, annotation, page and glossary term.
+//!
+//! Takes the [`Resolved`] site; gives entries in site order, each with its
+//! link (output path and fragment), breadcrumb, plain text for snippets and
+//! the weighted text fields the index is built from.
+
+use pulldown_cmark::{Event, TagEnd};
+
+use crate::clause::numbering::parse_cn_numeral;
+use crate::clause::{Clause, ClauseKind};
+use crate::frontmatter::Kind;
+use crate::markdown::{block_events, inline_events, inline_source};
+use crate::render::linker::GLOSSARY_PAGE;
+use crate::resolve::{Body, Document, Resolved};
+
+/// Weight of a title or a heading's own words.
+pub const TITLE: f32 = 3.0;
+/// Weight of the clause's own text.
+pub const TEXT: f32 = 1.0;
+/// Weight of the citation without the document (`三（三）3`, `第二十条 第20条`).
+pub const CITATION: f32 = 1.0;
+/// Weight of the headings above a clause and of its document's name.
+pub const CONTEXT: f32 = 0.4;
+
+/// What an entry stands for; the browser ranks clauses a little above the
+/// texts that explain them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A clause or article.
+    Clause,
+    /// A whole document or page.
+    Document,
+    /// An annotation (释义).
+    Annotation,
+    /// A glossary term.
+    Term,
+}
+
+impl EntryKind {
+    /// The one-letter code stored in the index.
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryKind::Clause => "c",
+            EntryKind::Document => "d",
+            EntryKind::Annotation => "a",
+            EntryKind::Term => "t",
+        }
+    }
+}
+
+/// One search result to be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What the entry stands for.
+    pub kind: EntryKind,
+    /// Output path from the root, with the fragment (`opinions.html#sec_3`).
+    pub url: String,
+    /// Breadcrumb parts (`《具体意见》`, `三`, `（三）`, `3`).
+    pub crumb: Vec<String>,
+    /// Plain text shown in snippets and checked for exact phrases.
+    pub text: String,
+    /// Texts to index, each with its weight.
+    pub fields: Vec<(f32, String)>,
+}
+
+/// Markdown (blocks) to plain text, one line per block.
+pub fn markdown_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in block_events(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => out.push('\n'),
+            _ => {}
+        }
+    }
+    tidy(&out)
+}
+
+/// One paragraph of Markdown to plain text.
+fn inline_text(markdown: &str) -> String {
+    let source = inline_source(markdown);
+    let mut out = String::new();
+    for event in inline_events(&source) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            _ => {}
+        }
+    }
+    tidy(&out)
+}
+
+/// Cross-reference brackets removed, blank lines dropped.
+fn tidy(text: &str) -> String {
+    let text = text.replace("[[", "").replace("]]", "");
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// `第二十条` → `第20条` (and the same for 章, 节, 款, 项…), so that either
+/// form of a number finds the clause.
+fn arabic_citation(cite: &str) -> Option<String> {
+    let inner = cite.strip_prefix('第')?;
+    let unit = inner.chars().last()?;
+    let number = inner.strip_suffix(unit)?.trim_start_matches('（').trim_end_matches('）');
+    parse_cn_numeral(number).map(|n| format!("第{n}{unit}"))
+}
+
+fn is_heading(clause: &Clause) -> bool {
+    clause.heading
+        || matches!(
+            clause.kind,
+            ClauseKind::Book
+                | ClauseKind::SubBook
+                | ClauseKind::Chapter
+                | ClauseKind::Section
+                | ClauseKind::Annex
+                | ClauseKind::Part
+                | ClauseKind::Division
+        )
+}
+
+/// The plain text of an article: its paragraphs and items, one per line.
+fn article_text(clause: &Clause, law: bool) -> String {
+    let mut lines = Vec::new();
+    let mut ancestors = Vec::new();
+    clause.walk(&mut ancestors, &mut |c, _| {
+        let text = if law { c.text.trim().to_string() } else { inline_text(&c.text) };
+        if !text.is_empty() {
+            lines.push(if c.label.is_empty() || c.kind == ClauseKind::Article {
+                text
+            } else {
+                format!("{}{text}", c.label)
+            });
+        }
+    });
+    lines.join("\n")
+}
+
+fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Vec<Entry>) {
+    let law = doc.front.kind == Kind::Law;
+    let short = format!("《{}》", doc.short_title());
+    tree.walk(|clause, ancestors| {
+        // In a statute the article is the unit; its paragraphs and items are
+        // found through it.
+        if tree.statute && ancestors.iter().any(|a| a.kind == ClauseKind::Article) {
+            return;
+        }
+        let text = if clause.kind == ClauseKind::Article {
+            article_text(clause, law)
+        } else if law {
+            clause.text.trim().to_string()
+        } else {
+            inline_text(&clause.text)
+        };
+        let chain = ancestors.iter().copied().chain(std::iter::once(clause));
+        let mut crumb = vec![short.clone()];
+        crumb.extend(chain.clone().filter(|c| !c.cite.is_empty()).map(|c| c.cite.clone()));
+        let mut citation = crumb[1..].concat();
+        for c in chain.filter(|c| !c.cite.is_empty()) {
+            if let Some(arabic) = arabic_citation(&c.cite) {
+                citation.push(' ');
+                citation.push_str(&arabic);
+            }
+        }
+        let mut context: Vec<String> =
+            ancestors.iter().filter(|a| is_heading(a)).map(|a| inline_text(&a.text)).collect();
+        context.push(doc.short_title().to_string());
+        let own = if is_heading(clause) { TITLE } else { TEXT };
+        let shown = if clause.label.is_empty() || clause.kind == ClauseKind::Article {
+            text.clone()
+        } else {
+            format!("{}{text}", clause.label)
+        };
+        if shown.is_empty() {
+            return;
+        }
+        out.push(Entry {
+            kind: EntryKind::Clause,
+            url: format!("{}#{}", doc.output, clause.id),
+            crumb,
+            fields: vec![(own, text), (CITATION, citation), (CONTEXT, context.join("\n"))],
+            text: shown,
+        });
+    });
+}
+
+fn document_entry(doc: &Document) -> Entry {
+    let f = &doc.front;
+    let mut titles = vec![f.title.clone()];
+    titles.extend(f.short_title.clone());
+    titles.extend(f.doc_number.clone());
+    let mut about: Vec<String> = Vec::new();
+    about.extend(f.issuer.clone());
+    about.extend(f.summary.clone());
+    about.extend(f.note.clone());
+    about.extend(f.tags.iter().cloned());
+    let mut text = about.join("\n");
+    match &doc.body {
+        Body::Markdown(md) => {
+            let body = markdown_text(md);
+            text = if text.is_empty() { body } else { format!("{text}\n{body}") };
+        }
+        Body::Clauses(tree) => {
+            let preface: Vec<&str> = tree.preface.iter().map(|c| c.text.trim()).collect();
+            if !preface.is_empty() {
+                text = format!("{text}\n{}", preface.join("\n")).trim().to_string();
+            }
+        }
+    }
+    let crumb = match f.kind {
+        Kind::Annotation => vec!["释义".to_string(), f.title.trim_start_matches("释义：").to_string()],
+        Kind::Page => vec![f.title.clone()],
+        _ => vec![format!("《{}》", doc.short_title())],
+    };
+    let shown = if text.is_empty() { f.title.clone() } else { format!("{}\n{text}", f.title) };
+    let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
+    Entry { kind, url: doc.output.clone(), crumb, fields: vec![(TITLE, titles.join("\n")), (TEXT, text)], text: shown }
+}
+
+/// Every entry of the site, in site order.
+pub fn collect(resolved: &Resolved) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for doc in &resolved.documents {
+        out.push(document_entry(doc));
+        if let Body::Clauses(tree) = &doc.body {
+            clause_entries(doc, tree, &mut out);
+        }
+    }
+    for term in &resolved.links.glossary {
+        let mut names = vec![term.term.clone()];
+        names.extend(term.aliases.iter().cloned());
+        let definition = markdown_text(&term.definition);
+        out.push(Entry {
+            kind: EntryKind::Term,
+            url: format!("{GLOSSARY_PAGE}#{}", term.id),
+            crumb: vec!["术语".to_string(), term.term.clone()],
+            fields: vec![(TITLE, names.join("\n")), (TEXT, definition.clone())],
+            text: format!("{}：{definition}", names.join("、")),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_forms() {
+        assert_eq!(arabic_citation("第二十条").as_deref(), Some("第20条"));
+        assert_eq!(arabic_citation("第（三）项").as_deref(), Some("第3项"));
+        assert_eq!(arabic_citation("三"), None);
+    }
+
+    #[test]
+    fn plain_text() {
+        assert_eq!(markdown_text("## 要点\n\n- **一** [[具体意见 三]]\n"), "要点\n一 具体意见 三");
+        assert_eq!(inline_text("坚持*标本兼治*"), "坚持标本兼治");
+    }
+}

@@ -1,0 +1,174 @@
+//! The search tokenizer, shared in meaning with `static/search.js`.
+//!
+//! Takes any text; gives the tokens the index stores and a query looks up.
+//! Text is first normalised character by character (full-width ASCII to
+//! ASCII, ASCII letters to lower case), then cut into runs of one class:
+//! Han characters, ASCII digits, ASCII letters; everything else separates.
+//!
+//! Spaces between Han characters do not break their run (`总 则` is `总则`).
+//!
+//! * a Han run gives its overlapping character bigrams; the index also
+//!   stores every single character, a query asks for the single character
+//!   only when its run is one character long;
+//! * a digit run or a letter run is one token (at most [`MAX_WORD`] characters).
+//!
+//! The browser implements the very same rules (`tokens` in `search.js`); the
+//! parity test in `tests/search.rs` runs both on the same strings.
+
+/// Longest digit or letter token; longer runs are cut.
+pub const MAX_WORD: usize = 24;
+/// Longest prefix of a digit or letter token that the index stores.
+pub const MAX_PREFIX: usize = 12;
+
+/// The class of a normalised character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A Han (CJK ideograph) character, `〇` included.
+    Han,
+    /// An ASCII digit.
+    Digit,
+    /// An ASCII letter (lower case after normalising).
+    Latin,
+    /// Anything else: a separator.
+    Other,
+}
+
+/// Whether a token set is for the index or for a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bigrams and every single Han character.
+    Index,
+    /// Bigrams, and a single Han character only when it stands alone.
+    Query,
+}
+
+/// Full-width ASCII (`１２３`, `ＡＢＣ`) to ASCII, ASCII letters to lower case.
+pub fn normalize_char(c: char) -> char {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// The class of an already normalised character.
+pub fn class(c: char) -> Class {
+    match c as u32 {
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => Class::Han,
+        0x30..=0x39 => Class::Digit,
+        0x61..=0x7A => Class::Latin,
+        _ => Class::Other,
+    }
+}
+
+/// The spaces that do not break a run of Han characters.
+pub fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{a0}' | '\u{3000}')
+}
+
+/// The runs of one class in `text` (normalised), separators dropped.
+pub fn runs(text: &str) -> Vec<(Class, Vec<char>)> {
+    let mut out: Vec<(Class, Vec<char>)> = Vec::new();
+    let mut last = Class::Other;
+    for c in text.chars().map(normalize_char) {
+        let k = class(c);
+        if k == Class::Other {
+            // Spaces inside Han text are layout (`总 则`), not word breaks.
+            if !(last == Class::Han && is_space(c)) {
+                last = k;
+            }
+            continue;
+        }
+        match out.last_mut() {
+            Some((cls, run)) if *cls == k && last == k => run.push(c),
+            _ => out.push((k, vec![c])),
+        }
+        last = k;
+    }
+    out
+}
+
+/// The tokens of `text`, in order, repeats kept.
+pub fn tokens(text: &str, mode: Mode) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, run) in runs(text) {
+        match k {
+            Class::Han => {
+                if run.len() == 1 || mode == Mode::Index {
+                    out.extend(run.iter().map(char::to_string));
+                }
+                out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
+            }
+            _ => out.push(run.iter().take(MAX_WORD).collect()),
+        }
+    }
+    out
+}
+
+/// The shard a token lives in: FNV-1a over the token's code points.
+pub fn shard_of(token: &str, shards: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for c in token.chars() {
+        hash ^= c as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash % shards.max(1)
+}
+
+/// The prefixes (two characters or more, shorter than the word, at most
+/// [`MAX_PREFIX`] long) the index also stores for a digit or letter token,
+/// so that `123` finds `12315` without a vocabulary in the browser.
+pub fn prefixes(token: &str) -> impl Iterator<Item = &str> {
+    let word = token.bytes().all(|b| b.is_ascii_alphanumeric());
+    let end = if word { token.len().min(MAX_PREFIX + 1) } else { 0 };
+    (2..end).map(move |k| &token[..k])
+}
+
+/// Text reduced to its token characters (separators removed), normalised: the
+/// form in which exact phrases are compared.
+pub fn compact(text: &str) -> String {
+    text.chars().map(normalize_char).filter(|&c| class(c) != Class::Other).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Vec<String> {
+        tokens(text, Mode::Query)
+    }
+
+    #[test]
+    fn han_bigrams_and_singles() {
+        assert_eq!(q("工商行政"), ["工商", "商行", "行政"]);
+        assert_eq!(q("法"), ["法"]);
+        assert_eq!(q("总 则"), ["总则"]);
+        assert_eq!(q("法 12"), ["法", "12"]);
+        assert_eq!(tokens("工商", Mode::Index), ["工", "商", "工商"]);
+        assert_eq!(q("《行政许可法》"), q("行政许可法"));
+    }
+
+    #[test]
+    fn numbers_and_words() {
+        assert_eq!(q("12315热线"), ["12315", "热线"]);
+        assert_eq!(q("２００６年"), ["2006", "年"]);
+        assert_eq!(q("GB2760 Pagefind"), ["gb", "2760", "pagefind"]);
+        assert_eq!(q(&"9".repeat(40)).first().map(String::len), Some(MAX_WORD));
+    }
+
+    #[test]
+    fn separators_only() {
+        assert!(q("，。！？《》 <script>").iter().all(|t| t == "script"));
+        assert!(q("——……").is_empty());
+        assert_eq!(compact("《行政 许可法》第20条"), "行政许可法第20条");
+    }
+
+    #[test]
+    fn shards_and_prefixes() {
+        assert_eq!(shard_of("x", 1), 0);
+        assert!(shard_of("工商", 4096) < 4096);
+        assert_eq!(prefixes("12315").collect::<Vec<_>>(), ["12", "123", "1231"]);
+        assert_eq!(prefixes("工商").count(), 0);
+        assert_eq!(prefixes("7").count(), 0);
+    }
+}

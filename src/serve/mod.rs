@@ -1,0 +1,399 @@
+//! The preview server (`shiyi serve`): build in memory, serve over HTTP,
+//! rebuild on every change and reload the open tabs.
+//!
+//! Takes [`ServeOptions`]; gives a running [`Server`]. Nothing is written to
+//! disk: each build is [`crate::check`], whose [`Rendered`](crate::render::Rendered)
+//! files are served straight from memory. The last good build stays served
+//! while a broken file fails the next one; its diagnostics go to the terminal
+//! and, as an overlay, to every open tab.
+//!
+//! ```text
+//! watch.rs   notify events → filtered, bursts coalesced → one rebuild each
+//! mod.rs     rebuild → swap the served site (Arc) or publish the diagnostics
+//! http.rs    GET/HEAD from memory; the live script is injected into HTML here only
+//! events.rs  /__shiyi/events: `reload`, `build-error`, `ok` to each open tab
+//! live.js    /__shiyi/live.js: reload keeping the reader's place; error overlay
+//! ```
+
+mod events;
+pub mod http;
+mod watch;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::diagnostic::{Severity, render_plain};
+use crate::{BuildOptions, Outcome, Status};
+use watch::{Batcher, Msg};
+
+/// The script every served HTML page loads (never part of `build` output).
+pub const LIVE_JS: &str = include_str!("live.js");
+
+/// The most connections served at once; more get a 503.
+const MAX_CONNECTIONS: usize = 1024;
+
+/// What to serve and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root (holds `site.yaml`, `content/`, `themes/`).
+    pub root: PathBuf,
+    /// The address to listen on (`127.0.0.1` by default).
+    pub interface: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+impl ServeOptions {
+    /// Options for `root` on `127.0.0.1` and `port`, without drafts.
+    pub fn new(root: impl Into<PathBuf>, port: u16) -> ServeOptions {
+        ServeOptions { root: root.into(), interface: IpAddr::V4(Ipv4Addr::LOCALHOST), port, drafts: false }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The root holds no `site.yaml`.
+    NotASite(PathBuf),
+    /// Another program listens on the port.
+    PortInUse(SocketAddr),
+    /// Listening failed for another reason.
+    Bind(SocketAddr, std::io::Error),
+    /// The file watcher could not start.
+    Watch(notify::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::NotASite(root) => {
+                write!(f, "{} holds no site.yaml: pass the site's folder with --root DIR", root.display())
+            }
+            ServeError::PortInUse(addr) => write!(
+                f,
+                "port {} is already in use on {}: stop the program using it, or choose another port \
+                 with --port N (--port 0 picks a free one)",
+                addr.port(),
+                addr.ip()
+            ),
+            ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            ServeError::Watch(e) => write!(f, "cannot watch the site's files: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// One build as served: its id and its files (`None` until a build succeeds).
+pub(crate) struct Site {
+    id: String,
+    files: Option<BTreeMap<String, Vec<u8>>>,
+}
+
+/// What the open tabs are told (guarded by [`State::live`]).
+pub(crate) struct Live {
+    /// Bumped on every finished build, so event streams wake up.
+    version: u64,
+    /// The id of the served build.
+    good: String,
+    /// The diagnostics of the last build as JSON, when it failed.
+    error: Option<String>,
+}
+
+/// Everything the connection threads share.
+pub(crate) struct State {
+    site: RwLock<Arc<Site>>,
+    live: Mutex<Live>,
+    changed: Condvar,
+    stopping: AtomicBool,
+    connections: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+impl State {
+    fn site(&self) -> Arc<Site> {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn lock_live(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The builder: the options, a prefix unique to this server run, and a count.
+struct Builder {
+    options: BuildOptions,
+    run: String,
+    builds: u64,
+}
+
+impl Builder {
+    /// Builds the site and publishes the result: a new served site, or the
+    /// diagnostics (keeping the previous site). Prints the same to stderr.
+    fn rebuild(&mut self, state: &State) {
+        let started = Instant::now();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::check(&self.options)));
+        let ms = started.elapsed().as_millis();
+        let (error, message) = match outcome {
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                let json = serde_json::json!({
+                    "summary": "内部错误 (internal error)",
+                    "diagnostics": [{"file": "", "line": 0, "column": 0, "severity": "error",
+                                     "message": format!("the build panicked: {what}"), "hint": null, "source": null}],
+                });
+                (Some(json.to_string()), format!("build failed in {ms} ms: the build panicked: {what}"))
+            }
+            Ok(outcome) => {
+                if !outcome.diagnostics.is_empty() {
+                    eprint!("{}", outcome.report());
+                }
+                match outcome.rendered {
+                    Some(rendered) if outcome.status == Status::Success => {
+                        let count = rendered.files.len();
+                        let unchanged = state.site().files.as_ref() == Some(&rendered.files);
+                        if !unchanged {
+                            self.builds += 1;
+                            let site =
+                                Site { id: format!("{}-{}", self.run, self.builds), files: Some(rendered.files) };
+                            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
+                        }
+                        let note = if unchanged { ", nothing changed" } else { "" };
+                        (None, format!("built {count} files in {ms} ms{note}"))
+                    }
+                    _ => {
+                        let summary = summary(&outcome);
+                        let message = format!("build failed in {ms} ms: {summary}; still serving the last good build");
+                        (Some(overlay_json(&outcome, &summary)), message)
+                    }
+                }
+            }
+        };
+        let good = state.site().id.clone();
+        let mut live = state.lock_live();
+        live.version += 1;
+        live.good = good;
+        live.error = error;
+        drop(live);
+        state.changed.notify_all();
+        eprintln!("{message}");
+    }
+}
+
+fn summary(outcome: &Outcome) -> String {
+    let errors = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    format!("{errors} error(s), {} warning(s)", outcome.diagnostics.len() - errors)
+}
+
+/// The diagnostics of a failed build for the overlay: each with its file,
+/// line, column, message, hint and the text of its source line.
+fn overlay_json(outcome: &Outcome, summary: &str) -> String {
+    let diagnostics: Vec<serde_json::Value> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let source = outcome.sources.get(&d.path).and_then(|t| t.lines().nth(d.line.checked_sub(1)?));
+            serde_json::json!({
+                "file": d.path.display().to_string().replace('\\', "/"),
+                "line": d.line,
+                "column": d.column,
+                "severity": if d.is_error() { "error" } else { "warning" },
+                "message": d.message,
+                "hint": d.hint,
+                "source": source,
+            })
+        })
+        .collect();
+    let text = render_plain(&outcome.diagnostics);
+    serde_json::json!({ "summary": summary, "diagnostics": diagnostics, "text": text }).to_string()
+}
+
+/// A running preview server. Dropping it stops it.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<State>,
+    to_builder: Sender<Msg>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Builds the site, starts watching it and listens; returns once the
+    /// first build is done and connections are accepted.
+    pub fn start(options: ServeOptions) -> Result<Server, ServeError> {
+        let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+        if !root.join(crate::config::CONFIG_FILE).is_file() {
+            return Err(ServeError::NotASite(options.root));
+        }
+        let wanted = SocketAddr::new(options.interface, options.port);
+        let listener = TcpListener::bind(wanted).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::PortInUse(wanted),
+            _ => ServeError::Bind(wanted, e),
+        })?;
+        let addr = listener.local_addr().map_err(|e| ServeError::Bind(wanted, e))?;
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let run = format!("{:x}", nanos ^ u128::from(std::process::id()) << 64);
+        let state = Arc::new(State {
+            site: RwLock::new(Arc::new(Site { id: format!("{run}-0"), files: None })),
+            live: Mutex::new(Live { version: 0, good: format!("{run}-0"), error: None }),
+            changed: Condvar::new(),
+            stopping: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
+        });
+        // Watch before the first build, so a change made during it is not lost.
+        let (tx, rx) = channel();
+        let mut batcher = Batcher::start(&root, tx.clone(), rx).map_err(ServeError::Watch)?;
+        let mut builder =
+            Builder { options: BuildOptions { root, output: None, drafts: options.drafts }, run, builds: 0 };
+        builder.rebuild(&state);
+        let mut threads = Vec::new();
+        let build_state = state.clone();
+        threads.push(std::thread::spawn(move || {
+            while batcher.next() {
+                builder.rebuild(&build_state);
+            }
+        }));
+        let accept_state = state.clone();
+        threads.push(std::thread::spawn(move || accept(listener, accept_state)));
+        Ok(Server { addr, state, to_builder: tx, threads })
+    }
+
+    /// The address the server listens on (with the real port when 0 was asked).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many tabs (event streams) are connected now.
+    pub fn open_streams(&self) -> usize {
+        self.state.streams.load(Ordering::SeqCst)
+    }
+
+    /// `http://ADDR:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Stops accepting, ends the event streams and the watcher, and waits for
+    /// the server's threads (connections still open end on their own).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if self.state.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = self.to_builder.send(Msg::Stop);
+        self.state.changed.notify_all();
+        // Wake the blocking accept() with a connection of our own.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Decrements the connection count when a connection thread ends.
+struct Counted(Arc<State>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn accept(listener: TcpListener, state: Arc<State>) {
+    for stream in listener.incoming() {
+        if state.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else {
+            // Out of file descriptors and the like: let the load pass.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        if state.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            state.connections.fetch_sub(1, Ordering::SeqCst);
+            http::refuse(stream);
+            continue;
+        }
+        let counted = Counted(state.clone());
+        let conn_state = state.clone();
+        let spawned = std::thread::Builder::new().name("shiyi-http".into()).spawn(move || {
+            let _counted = counted;
+            http::handle(stream, conn_state);
+        });
+        if spawned.is_err() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(program).args(args).spawn() {
+        eprintln!("warning: cannot open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+/// `shiyi serve`: starts the server, prints its address, optionally opens a
+/// browser, and runs until Ctrl-C. Returns the exit code (0 after Ctrl-C, 2
+/// when the server cannot start).
+pub fn run(options: ServeOptions, open: bool) -> i32 {
+    let (stop_tx, stop_rx) = channel();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return 2;
+    }
+    let server = match Server::start(options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let url = server.url();
+    println!("serving {url}");
+    eprintln!("watching content/, themes/ and site.yaml; press Ctrl-C to stop");
+    if open {
+        open_browser(&url);
+    }
+    let _ = stop_rx.recv();
+    eprintln!("stopping");
+    server.stop();
+    0
+}

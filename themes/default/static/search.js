@@ -1,0 +1,532 @@
+/* shiyi search: the search box in the header and the page search.html.
+   Reads the index that `shiyi build` writes under search/ (see src/search/).
+   Every index file is a script calling shiyiSearch(kind, id, data), so the
+   index loads through <script> elements from file:// and over HTTP alike.
+   No text from the query or the index is ever parsed as HTML. */
+(function (global) {
+  'use strict';
+
+  // ---- Tokenizer: the same rules as src/search/tokenize.rs ----------------
+
+  var MAX_WORD = 24;
+  var HAN = 1, DIGIT = 2, LATIN = 3, OTHER = 0;
+  var SPACE = [0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000];
+
+  function normCode(cp) {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+    if (cp >= 0x41 && cp <= 0x5A) cp += 0x20;
+    return cp;
+  }
+
+  function classOf(cp) {
+    if (cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF)) return HAN;
+    if (cp >= 0x30 && cp <= 0x39) return DIGIT;
+    if (cp >= 0x61 && cp <= 0x7A) return LATIN;
+    return OTHER;
+  }
+
+  // Runs of one class: [{k: class, c: [characters]}], separators dropped.
+  function runs(text) {
+    var out = [], last = OTHER, cur = null;
+    for (var i = 0; i < text.length;) {
+      var cp = normCode(text.codePointAt(i));
+      i += cp > 0xFFFF ? 2 : 1;
+      var k = classOf(cp);
+      if (k !== OTHER) {
+        if (cur && cur.k === k && last === k) cur.c.push(String.fromCodePoint(cp));
+        else { cur = { k: k, c: [String.fromCodePoint(cp)] }; out.push(cur); }
+        last = k;
+      } else if (!(last === HAN && SPACE.indexOf(cp) >= 0)) {
+        last = OTHER; // spaces inside Han text are layout, not word breaks
+      }
+    }
+    return out;
+  }
+
+  // Tokens of a text; `index` true gives what the index stores.
+  function tokens(text, index) {
+    var out = [];
+    runs(String(text)).forEach(function (r) {
+      if (r.k === HAN) {
+        if (r.c.length === 1 || index) for (var i = 0; i < r.c.length; i++) out.push(r.c[i]);
+        for (var j = 0; j + 1 < r.c.length; j++) out.push(r.c[j] + r.c[j + 1]);
+      } else {
+        out.push(r.c.slice(0, MAX_WORD).join(''));
+      }
+    });
+    return out;
+  }
+
+  // FNV-1a over the code points, as shard_of in tokenize.rs.
+  function shardOf(token, shards) {
+    var h = 0x811C9DC5;
+    for (var i = 0; i < token.length;) {
+      var cp = token.codePointAt(i);
+      i += cp > 0xFFFF ? 2 : 1;
+      h = Math.imul((h ^ cp) >>> 0, 0x01000193) >>> 0;
+    }
+    return h % Math.max(shards, 1);
+  }
+
+  // Text without separators, normalised: the form phrases are compared in.
+  function compact(text) {
+    return runs(String(text)).map(function (r) { return r.c.join(''); }).join('');
+  }
+
+  // The text with each code unit normalised (same length, same offsets).
+  function normalized(text) {
+    var s = '';
+    for (var i = 0; i < text.length; i++) s += String.fromCharCode(normCode(text.charCodeAt(i)));
+    return s;
+  }
+
+  var api = { tokens: tokens, shardOf: shardOf, compact: compact };
+  if (typeof module === 'object' && module.exports) { module.exports = api; return; }
+
+  var d = global.document;
+  if (!d || !d.querySelector) return;
+
+  // ---- Loading the index ---------------------------------------------------
+
+  var me = d.currentScript || d.querySelector('script[src$="static/search.js"]');
+  var prefix = me ? (me.getAttribute('src') || '').replace(/static\/search\.js(\?.*)?$/, '') : '';
+  var store = {};
+  var waiting = {};
+  var version = '';
+
+  global.shiyiSearch = function (kind, id, data) {
+    var key = kind + id;
+    store[key] = data;
+    var list = waiting[key] || [];
+    delete waiting[key];
+    list.forEach(function (w) { w[0](data); });
+  };
+
+  // For other scripts: shiyiSearch.search(query, limit) → Promise of
+  // [{url, crumb, text, score}], best first; url is relative to the site root.
+  global.shiyiSearch.search = function (query, limit) { return search(query, limit || 10); };
+
+  function load(kind, id) {
+    var key = kind + id;
+    if (key in store) return Promise.resolve(store[key]);
+    return new Promise(function (resolve, reject) {
+      if (waiting[key]) { waiting[key].push([resolve, reject]); return; }
+      waiting[key] = [[resolve, reject]];
+      var s = d.createElement('script');
+      s.src = prefix + 'search/' + (kind === 'm' ? 'manifest.js' : kind + '/' + id + '.js') +
+        (version ? '?v=' + version : '');
+      s.async = true;
+      s.onerror = function () {
+        var list = waiting[key] || [];
+        delete waiting[key];
+        list.forEach(function (w) { w[1](new Error('cannot load ' + s.src)); });
+      };
+      d.head.appendChild(s);
+    });
+  }
+
+  var manifest = null;
+  function loadManifest() {
+    if (manifest) return Promise.resolve(manifest);
+    return load('m', 0).then(function (m) {
+      version = m.v;
+      manifest = { docs: m.docs, shards: m.shards, levels: m.levels, per: m.per };
+      return manifest;
+    });
+  }
+
+  var LAST = '0123456789abcdefghijklmnopqrstuv', MORE = 'wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-';
+  var VALUE = {};
+  for (var v = 0; v < 32; v++) { VALUE[LAST.charAt(v)] = v; VALUE[MORE.charAt(v)] = 32 + v; }
+
+  function decode(text, each) {
+    var acc = 0;
+    for (var i = 0; i < text.length; i++) {
+      var x = VALUE[text.charAt(i)];
+      if (x >= 32) acc = acc * 32 + x - 32;
+      else { each(acc * 32 + x); acc = 0; }
+    }
+  }
+
+  function chunkOf(doc) { return Math.floor(doc / manifest.per); }
+
+  // ---- Ranking -------------------------------------------------------------
+
+  var COMMON = 0.6, MAX_QUERY = 200, MAX_PARTS = 8, MAX_TOKENS = 48, RERANK = 10;
+  // Clauses first: a text explaining a clause ranks a little below it.
+  var PRIOR = { c: 1, d: 1, t: 0.9, a: 0.75 };
+
+  function parse(query) {
+    var parts = String(query).slice(0, MAX_QUERY).split(/\s+/).filter(function (p) {
+      return compact(p).length > 0;
+    }).slice(0, MAX_PARTS);
+    var list = [], seen = {};
+    var partTokens = parts.map(function (p) {
+      var own = {};
+      tokens(p, false).forEach(function (t) {
+        own[t] = true;
+        if (!(t in seen) && list.length < MAX_TOKENS) { seen[t] = list.length; list.push(t); }
+      });
+      return Object.keys(own).filter(function (t) { return t in seen; }).map(function (t) { return seen[t]; });
+    });
+    return { parts: parts, compact: parts.map(compact), tokens: list, partTokens: partTokens };
+  }
+
+  function search(query, limit) {
+    var q = parse(query);
+    if (!q.tokens.length) return Promise.resolve([]);
+    return loadManifest().then(function (m) {
+      var ids = {};
+      q.tokens.forEach(function (t) { ids[shardOf(t, m.shards)] = true; });
+      return Promise.all(Object.keys(ids).map(function (i) { return load('s', +i); }));
+    }).then(function () {
+      return rerank(q, score(q), limit);
+    });
+  }
+
+  // BM25 over the stored weights; coverage of the query and of each part.
+  function score(q) {
+    var m = manifest, n = m.docs, P = q.parts.length;
+    var total = new Float64Array(n), cover = new Float64Array(n), partHits = new Uint8Array(n * P);
+    var touched = [], qWeight = 0;
+    var idf = function (df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); };
+    // A very common token (its postings longer than COMMON × entries) is
+    // skipped when at least two rarer ones are there: it would weigh little
+    // and cost most of the time on a large site.
+    var lists = q.tokens.map(function (t) {
+      var shard = store['s' + shardOf(t, m.shards)] || {};
+      return Object.prototype.hasOwnProperty.call(shard, t) && typeof shard[t] === 'string' ? shard[t] : '';
+    });
+    var rare = lists.filter(function (l) { return l.length <= COMMON * n; }).length;
+    q.tokens.forEach(function (t, ti) {
+      var list = lists[ti];
+      if (list.length > COMMON * n && rare >= 2) return;
+      var docs = [], levels = [], doc = 0;
+      decode(list, function (v) {
+        doc += Math.floor(v / m.levels);
+        docs.push(doc);
+        levels.push(v % m.levels);
+      });
+      var weight = idf(docs.length);
+      qWeight += weight;
+      var owners = [];
+      q.partTokens.forEach(function (pt, p) { if (pt.indexOf(ti) >= 0) owners.push(p); });
+      for (var i = 0; i < docs.length; i++) {
+        var d = docs[i];
+        if (cover[d] === 0) touched.push(d);
+        total[d] += weight * (levels[i] + 1) / m.levels;
+        cover[d] += weight;
+        for (var o = 0; o < owners.length; o++) if (partHits[d * P + owners[o]] < 255) partHits[d * P + owners[o]]++;
+      }
+    });
+    var out = touched.map(function (doc) {
+      var c = Math.min(1, cover[doc] / qWeight);
+      var s = total[doc] * (0.2 + 0.8 * c * c);
+      if (P > 1) {
+        var whole = 0;
+        for (var p = 0; p < P; p++) {
+          var need = Math.max(1, Math.ceil(q.partTokens[p].length * 0.5));
+          if (partHits[doc * P + p] >= need) whole++;
+        }
+        s *= whole === P ? 1.6 : 0.6 + 0.4 * whole / P;
+      }
+      return { doc: doc, score: s };
+    });
+    out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return out;
+  }
+
+  // Where each part occurs in a compact text (whole, else by its bigrams).
+  function positions(text, part) {
+    var at = [], i = text.indexOf(part);
+    while (i >= 0 && at.length < 32) { at.push(i); i = text.indexOf(part, i + 1); }
+    return at;
+  }
+
+  // Exact phrases and proximity, checked on the stored text of the best.
+  function rerank(q, ranked, limit) {
+    var top = ranked.slice(0, Math.max(RERANK, limit));
+    var chunks = {};
+    top.forEach(function (r) { chunks[chunkOf(r.doc)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) { return load('d', +c); })).then(function () {
+      top.forEach(function (r) {
+        var c = chunkOf(r.doc), row = store['d' + c][r.doc - c * manifest.per];
+        r.url = row[0]; r.crumb = row[1]; r.text = row[2];
+        var crumb = compact(row[1].join('')), text = crumb + compact(row[2]);
+        var inCrumb = 0;
+        var sum = 0, found = 0, lists = [];
+        q.compact.forEach(function (part) {
+          sum += part.length;
+          var at = positions(text, part);
+          if (at.length) found += part.length;
+          if (crumb.indexOf(part) >= 0) inCrumb += part.length;
+          lists.push(at);
+        });
+        var factor = (1 + 0.8 * found / Math.max(sum, 1) + 0.6 * inCrumb / Math.max(sum, 1)) * (PRIOR[row[3]] || 1);
+        if (q.parts.length > 1) {
+          if (text.indexOf(q.compact.join('')) >= 0) factor += 0.5;
+          if (lists.every(function (l) { return l.length; })) {
+            factor += 0.5 / (1 + window(lists, q.compact) / 40);
+          }
+        }
+        r.score *= factor;
+      });
+      top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return top.slice(0, limit);
+    });
+  }
+
+  // The shortest span holding one occurrence of every part.
+  function window(lists, parts) {
+    var events = [];
+    lists.forEach(function (l, p) { l.forEach(function (at) { events.push([at, p]); }); });
+    events.sort(function (a, b) { return a[0] - b[0]; });
+    var count = {}, have = 0, best = Infinity, lo = 0;
+    for (var hi = 0; hi < events.length; hi++) {
+      var p = events[hi][1];
+      if (!count[p]) have++;
+      count[p] = (count[p] || 0) + 1;
+      while (have === lists.length) {
+        var e = events[lo];
+        best = Math.min(best, events[hi][0] + parts[events[hi][1]].length - e[0]);
+        if (--count[e[1]] === 0) have--;
+        lo++;
+      }
+    }
+    return best;
+  }
+
+  // ---- Rendering -----------------------------------------------------------
+
+  // Stretches of `text` to mark: each word of the query, else its bigrams.
+  function marks(text, query) {
+    var norm = normalized(text), spans = [];
+    runs(String(query).slice(0, MAX_QUERY)).forEach(function (r) {
+      var word = r.c.join(''), any = false;
+      var find = function (w) {
+        for (var i = norm.indexOf(w), n = 0; i >= 0 && n < 50; i = norm.indexOf(w, i + w.length), n++) {
+          spans.push([i, i + w.length]); any = true;
+        }
+      };
+      find(word);
+      if (!any && r.k === HAN && r.c.length > 2) {
+        for (var j = 0; j + 1 < r.c.length; j++) find(r.c[j] + r.c[j + 1]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    spans.forEach(function (s) {
+      var last = merged[merged.length - 1];
+      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+      else merged.push([s[0], s[1]]);
+    });
+    return merged;
+  }
+
+  // A window of the text around its densest marks, as DOM nodes.
+  function snippet(text, query, size) {
+    var spans = marks(text, query), start = 0, best = -1;
+    for (var i = 0; i < spans.length; i++) {
+      var covered = 0;
+      for (var j = i; j < spans.length && spans[j][1] <= spans[i][0] + size; j++) covered += spans[j][1] - spans[j][0];
+      if (covered > best) { best = covered; start = spans[i][0]; }
+    }
+    start = Math.max(0, Math.min(start - Math.floor(size / 4), text.length - size));
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(start))) start--;
+    var end = Math.min(text.length, start + size);
+    var frag = d.createDocumentFragment(), at = start;
+    if (start > 0) frag.appendChild(d.createTextNode('…'));
+    spans.forEach(function (s) {
+      var a = Math.max(s[0], start), b = Math.min(s[1], end);
+      if (b <= a || a < at) return;
+      frag.appendChild(d.createTextNode(text.slice(at, a)));
+      var mark = d.createElement('mark');
+      mark.textContent = text.slice(a, b);
+      frag.appendChild(mark);
+      at = b;
+    });
+    frag.appendChild(d.createTextNode(text.slice(at, end)));
+    if (end < text.length) frag.appendChild(d.createTextNode('…'));
+    return frag;
+  }
+
+  function resultItem(r, query, tag, size) {
+    var item = d.createElement(tag);
+    item.setAttribute('data-search-result', '');
+    item.className = 'search-result';
+    var a = d.createElement('a');
+    a.href = prefix + r.url;
+    a.className = 'search-crumb';
+    r.crumb.forEach(function (c, i) {
+      if (i) {
+        var sep = d.createElement('span');
+        sep.className = 'sep';
+        sep.setAttribute('aria-hidden', 'true');
+        sep.textContent = ' › ';
+        a.appendChild(sep);
+      }
+      a.appendChild(d.createTextNode(c));
+    });
+    item.appendChild(a);
+    var p = d.createElement('p');
+    p.className = 'search-snippet';
+    p.appendChild(snippet(r.text.replace(/\s*\n\s*/g, ' '), query, size));
+    item.appendChild(p);
+    return item;
+  }
+
+  function setState(container, state) {
+    d.documentElement.setAttribute('data-search-state', state);
+    if (container) container.setAttribute('data-search-state', state);
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  // Runs `search` for `query` and shows the results in `list`; the last call wins.
+  function runner(list, status, limit, tag, size, after) {
+    var seq = 0;
+    return function (query) {
+      var mine = ++seq;
+      setState(list, 'loading');
+      var done = function (results, error) {
+        if (mine !== seq) return;
+        clear(list);
+        results.forEach(function (r) { list.appendChild(resultItem(r, query, tag, size)); });
+        if (status) {
+          status.textContent = error ? '无法加载搜索索引。' :
+            !compact(query) ? '' : results.length ? '找到 ' + results.length + ' 条结果' +
+            (results.length >= limit ? '（只列出前 ' + limit + ' 条）' : '') : '没有找到结果。';
+        }
+        if (after) after(results, error);
+        setState(list, 'done');
+      };
+      var p;
+      try { p = search(query, limit); } catch (e) { p = Promise.reject(e); }
+      p.then(function (r) { done(r, null); }, function (e) { done([], e); });
+    };
+  }
+
+  function debounce(fn, ms) {
+    var t = null;
+    return function (arg) { clearTimeout(t); t = setTimeout(function () { fn(arg); }, ms); };
+  }
+
+  // ---- The header box -------------------------------------------------------
+
+  var input = d.querySelector('[data-search-input]');
+  var dropdown = d.querySelector('[data-search-dropdown]');
+  var pageInput = d.querySelector('[data-search-page-input]');
+  var pageList = d.querySelector('[data-search-results]');
+  var active = -1;
+
+  function options() { return dropdown ? dropdown.querySelectorAll('[data-search-result]') : []; }
+
+  function setActive(i) {
+    var opts = options();
+    for (var j = 0; j < opts.length; j++) opts[j].classList.toggle('active', j === i);
+    active = i;
+    if (opts[i]) {
+      input.setAttribute('aria-activedescendant', opts[i].id);
+      if (opts[i].scrollIntoView) opts[i].scrollIntoView({ block: 'nearest' });
+    } else input.removeAttribute('aria-activedescendant');
+  }
+
+  function show(open) {
+    if (!dropdown) return;
+    dropdown.hidden = !open;
+    input.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+
+  if (input && dropdown) {
+    var list = d.createElement('ul');
+    list.className = 'search-options';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', '搜索结果');
+    dropdown.appendChild(list);
+    var more = d.createElement('a');
+    more.className = 'search-more';
+    more.textContent = '查看全部结果';
+    dropdown.appendChild(more);
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    var run = runner(list, null, 8, 'li', 80, function (results) {
+      var opts = options();
+      for (var i = 0; i < opts.length; i++) { opts[i].id = 'search-option-' + i; opts[i].setAttribute('role', 'option'); }
+      more.href = prefix + 'search.html?q=' + encodeURIComponent(input.value);
+      more.hidden = !results.length;
+      show(!!compact(input.value));
+      if (!results.length && compact(input.value)) {
+        var empty = d.createElement('li');
+        empty.className = 'search-empty';
+        empty.textContent = '没有找到结果。';
+        list.appendChild(empty);
+      }
+      setActive(-1);
+    });
+    var later = debounce(run, 120);
+    input.addEventListener('input', function () {
+      if (!compact(input.value)) { show(false); later(''); return; }
+      later(input.value);
+    });
+    input.addEventListener('focus', function () { if (compact(input.value) && options().length) show(true); });
+    input.addEventListener('keydown', function (e) {
+      var opts = options();
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (!opts.length) return;
+        e.preventDefault();
+        show(true);
+        var n = opts.length, step = e.key === 'ArrowDown' ? 1 : -1;
+        setActive(active < 0 ? (step > 0 ? 0 : n - 1) : (active + step + n) % n);
+      } else if (e.key === 'Enter' && active >= 0 && opts[active]) {
+        e.preventDefault();
+        global.location.href = opts[active].querySelector('a[href]').href;
+      } else if (e.key === 'Escape') {
+        show(false);
+        setActive(-1);
+      }
+    });
+    d.addEventListener('click', function (e) {
+      if (!dropdown.contains(e.target) && e.target !== input) show(false);
+    });
+  }
+
+  d.addEventListener('keydown', function (e) {
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target, tag = t && t.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
+    var box = pageInput || input;
+    if (box) { e.preventDefault(); box.focus(); box.select(); }
+  });
+
+  // ---- search.html ------------------------------------------------------------
+
+  if (pageInput && pageList) {
+    var status = d.querySelector('[data-search-status]');
+    var runPage = runner(pageList, status, 10, 'li', 160, null);
+    var query = '';
+    try { query = new URLSearchParams(global.location.search).get('q') || ''; } catch (e) { query = ''; }
+    pageInput.value = query;
+    runPage(query);
+    var laterPage = debounce(function (value) {
+      try {
+        var url = new URL(global.location.href);
+        url.searchParams.set('q', value);
+        global.history.replaceState(null, '', url.href);
+      } catch (e) { /* file:// may refuse: the results still show */ }
+      runPage(value);
+    }, 150);
+    pageInput.addEventListener('input', function () { laterPage(pageInput.value); });
+    pageInput.form.addEventListener('submit', function (e) { e.preventDefault(); runPage(pageInput.value); });
+    d.addEventListener('keydown', function (e) {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      var links = pageList.querySelectorAll('[data-search-result] > a[href]');
+      if (!links.length) return;
+      var at = Array.prototype.indexOf.call(links, d.activeElement);
+      if (d.activeElement !== pageInput && at < 0) return;
+      e.preventDefault();
+      var next = at + (e.key === 'ArrowDown' ? 1 : -1);
+      if (next < 0) pageInput.focus(); else links[Math.min(next, links.length - 1)].focus();
+    });
+  }
+})(typeof window !== 'undefined' ? window : this);
