@@ -212,3 +212,22 @@ fn index_files_are_scripts_with_clause_links() {
     assert!(html.contains(r#"<form class="site-search" role="search" aria-label="站内搜索" action="../search.html">"#));
     assert!(html.contains(r#"src="../static/search.js""#));
 }
+
+#[test]
+fn search_works_over_http_under_a_sub_path() {
+    let Some(bin) = tool("chromium", "/usr/bin/chromium") else { return };
+    let tmp = TempDir::new().unwrap();
+    let out = build_site(tmp.path());
+    // Serve the site at /a/b/ of a loopback server, as an intranet might.
+    let served = tmp.path().join("served");
+    for (rel, bytes) in common::read_tree(&out) {
+        let target = served.join("a/b").join(rel);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, bytes).unwrap();
+    }
+    let port = common::serve_dir(&served);
+    let url = format!("http://127.0.0.1:{port}/a/b/search.html?q={}", encode("带病上岗"));
+    let (links, done) = results(&dump_dom(&bin, &url));
+    assert!(done, "no data-search-state=\"done\" over HTTP");
+    assert_eq!(links.first().map(String::as_str), Some("opinions.html#sec_3__subsec_2__point_3"), "{links:?}");
+}

@@ -203,3 +203,34 @@ fn page_weight_is_small_and_shared() {
     }
     assert!(shared < 80_000, "CSS and JS together are {shared} bytes");
 }
+
+#[test]
+fn screenshots_at_phone_and_desktop_width() {
+    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let port = serve_site(tmp.path(), &axe);
+    let dir = common::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for page in [
+        "index.html",
+        "opinions.html",
+        "annotations/opinions-sec-3-3.html",
+        "glossary.html",
+        "timeline.html",
+        "study-plan.html",
+    ] {
+        for (width, window) in [(360, "380,900"), (1280, "1300,1000")] {
+            let name = format!("{}-{width}.png", page.replace(['/', '.'], "_"));
+            let shot = dir.join(&name);
+            let url = format!("http://127.0.0.1:{port}/__check.html?page=/{page}&width={width}");
+            run_chromium_url(
+                &bin,
+                &url,
+                &["--hide-scrollbars", &format!("--window-size={window}"), &format!("--screenshot={}", shot.display())],
+            );
+            let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+            assert!(size > 5_000, "{name} is {size} bytes");
+            println!("screenshot {}", shot.display());
+        }
+    }
+}
