@@ -32,6 +32,13 @@ pub struct SiteConfig {
     /// The study plan (学习计划): sessions of clauses to read together.
     #[serde(default)]
     pub study_plan: Option<StudyPlan>,
+    /// Write print handouts (讲义) for every directive and 一、 section.
+    #[serde(default = "default_true")]
+    pub handouts: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// A study plan: the sessions of a course of study sessions (学习会).
@@ -101,7 +108,7 @@ pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
 pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
     let config: SiteConfig = yaml::from_str(text, 1).map_err(|e| {
         let hint = if e.message.contains("unknown field") {
-            "known keys: title, language, description, theme, publisher, footer, study_plan (title, intro, chars_per_minute, sessions: title, sections, note)"
+            "known keys: title, language, description, theme, publisher, footer, handouts, study_plan (title, intro, chars_per_minute, sessions: title, sections, note)"
         } else if e.message.contains("missing field") {
             "site.yaml needs at least `title: 站点名称`"
         } else {

@@ -10,6 +10,11 @@ use shiyi::diagnostic::Severity;
 use shiyi::import::{DirectiveImport, import_directive, import_law};
 use shiyi::{BuildOptions, Outcome, Status};
 
+/// A build allocates many small strings on every thread; mimalloc handles that
+/// pattern much better than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// shiyi (释义): turn directives, the laws they cite and their annotations into
 /// a searchable, cross-linked static study site.
 #[derive(Parser)]

@@ -46,6 +46,9 @@ fn is_top_section(c: &Clause) -> bool {
 /// for documents other than directives).
 pub fn scopes_of(resolved: &Resolved, i: usize) -> Vec<HandoutScope<'_>> {
     let doc = &resolved.documents[i];
+    if !resolved.config.handouts {
+        return Vec::new();
+    }
     let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { return Vec::new() };
     let name = stem(&doc.output);
     let mut out = vec![HandoutScope { doc: i, section: None, path: format!("handouts/{name}.html") }];
@@ -63,6 +66,9 @@ pub fn scopes(resolved: &Resolved) -> Vec<HandoutScope<'_>> {
 /// The handout of a section (by its clause id), if there is one.
 pub fn handout_of(resolved: &Resolved, target: &ClauseRef) -> Option<String> {
     let doc = &resolved.documents[target.doc];
+    if !resolved.config.handouts {
+        return None;
+    }
     let id = target.id.as_deref()?;
     let top = id.split("__").next()?;
     (doc.front.kind == Kind::Directive).then(|| format!("handouts/{}-{top}.html", stem(&doc.output)))

@@ -79,6 +79,21 @@ pub fn read_numbers(text: &str) -> Vec<u32> {
 /// Weight of a stored prefix of a digit or letter word, against the word itself.
 const PREFIX: f32 = 0.5;
 
+/// True for a single Han character (indexed only for one-character queries).
+fn is_single_han(token: &str) -> bool {
+    let mut chars = token.chars();
+    chars.next().is_some_and(|c| tokenize::class(c) == tokenize::Class::Han) && chars.next().is_none()
+}
+
+/// An entry's weighted length (what [`weigh`] also returns), without the map.
+fn weighted_length(entry: &Entry) -> f32 {
+    entry
+        .fields
+        .iter()
+        .map(|(weight, text)| tokens(text, Mode::Index).iter().filter(|t| !is_single_han(t)).count() as f32 * weight)
+        .sum()
+}
+
 /// One entry's postings: token → (weighted frequency); and its weighted length.
 fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
     let mut tf: HashMap<String, f32> = HashMap::default();
@@ -87,10 +102,7 @@ fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
         for token in tokens(text, Mode::Index) {
             // Single characters are only there for one-character queries:
             // they do not lengthen an entry.
-            let mut chars = token.chars();
-            let single_han =
-                chars.next().is_some_and(|c| tokenize::class(c) == tokenize::Class::Han) && chars.next().is_none();
-            if !single_han {
+            if !is_single_han(&token) {
                 len += weight;
             }
             for prefix in tokenize::prefixes(&token) {
@@ -100,6 +112,17 @@ fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
         }
     }
     (tf, len)
+}
+
+/// Adds the postings of `small` to `large`.
+fn merge_postings(
+    mut large: HashMap<String, Vec<(u32, u32)>>,
+    small: HashMap<String, Vec<(u32, u32)>>,
+) -> HashMap<String, Vec<(u32, u32)>> {
+    for (token, list) in small {
+        large.entry(token).or_default().extend(list);
+    }
+    large
 }
 
 /// The stored text of an entry: at most [`STORED_CHARS`] characters.
@@ -122,21 +145,39 @@ pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
 
 /// The index files for a list of entries.
 pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
-    let weighed: Vec<(HashMap<String, f32>, f32)> = entries.par_iter().map(weigh).collect();
-    let avg = (weighed.iter().map(|(_, l)| l).sum::<f32>() / weighed.len().max(1) as f32).max(1.0);
-    // Postings keyed by borrowed tokens; sorted once at the end for stable output.
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
-    for (doc, (tf, len)) in weighed.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * len / avg);
-        for (token, &w) in tf {
-            let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
-            let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
-            postings.entry(token.as_str()).or_default().push((doc as u32, level));
-        }
-    }
-    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let encoded: Vec<(&str, String)> = postings
+    // Two passes keep memory flat: the lengths first (for the average), then
+    // each block of entries weighed and turned into postings at once, so the
+    // per-entry frequency maps never all live together.
+    // Summed in entry order: a parallel float sum could differ run to run.
+    let lengths: Vec<f32> = entries.par_iter().map(weighted_length).collect();
+    let total_len: f32 = lengths.iter().sum();
+    let avg = (total_len / entries.len().max(1) as f32).max(1.0);
+    let postings: HashMap<String, Vec<(u32, u32)>> = entries
+        .par_chunks(256)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let mut local: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+            for (i, entry) in chunk.iter().enumerate() {
+                let doc = (block * 256 + i) as u32;
+                let (tf, len) = weigh(entry);
+                let norm = K1 * (1.0 - B + B * len / avg);
+                for (token, w) in tf {
+                    let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
+                    let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
+                    local.entry(token).or_default().push((doc, level));
+                }
+            }
+            local
+        })
+        .reduce(HashMap::default, |a, b| {
+            if a.len() < b.len() {
+                return merge_postings(b, a);
+            }
+            merge_postings(a, b)
+        });
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let encoded: Vec<(String, String)> = postings
         .into_par_iter()
         .map(|(token, mut list)| {
             list.sort_unstable();
@@ -155,7 +196,7 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     // output is deterministic without a map per shard.
     let mut shard_maps: Vec<String> = vec![String::from("{"); shards as usize];
     for (token, s) in encoded {
-        let shard = &mut shard_maps[shard_of(token, shards) as usize];
+        let shard = &mut shard_maps[shard_of(&token, shards) as usize];
         if shard.len() > 1 {
             shard.push(',');
         }
