@@ -85,15 +85,6 @@ fn is_single_han(token: &str) -> bool {
     chars.next().is_some_and(|c| tokenize::class(c) == tokenize::Class::Han) && chars.next().is_none()
 }
 
-/// An entry's weighted length (what [`weigh`] also returns), without the map.
-fn weighted_length(entry: &Entry) -> f32 {
-    entry
-        .fields
-        .iter()
-        .map(|(weight, text)| tokens(text, Mode::Index).iter().filter(|t| !is_single_han(t)).count() as f32 * weight)
-        .sum()
-}
-
 /// One entry's postings: token → (weighted frequency); and its weighted length.
 fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
     let mut tf: HashMap<String, f32> = HashMap::default();
@@ -114,15 +105,22 @@ fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
     (tf, len)
 }
 
-/// Adds the postings of `small` to `large`.
-fn merge_postings(
-    mut large: HashMap<String, Vec<(u32, u32)>>,
-    small: HashMap<String, Vec<(u32, u32)>>,
-) -> HashMap<String, Vec<(u32, u32)>> {
-    for (token, list) in small {
-        large.entry(token).or_default().extend(list);
+/// Raw postings of some entries: token → (entry, weighted frequency).
+type Postings = HashMap<String, Vec<(u32, f32)>>;
+
+/// Entries per block of the indexing pass.
+const BLOCK: usize = 256;
+
+/// Partitions of the token space for the parallel merge.
+const PARTS: usize = 64;
+
+/// The partition of a token (any stable hash does; it never reaches the output).
+fn partition(token: &str) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in token.bytes() {
+        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
-    large
+    hash as usize % PARTS
 }
 
 /// The stored text of an entry: at most [`STORED_CHARS`] characters.
@@ -145,45 +143,58 @@ pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
 
 /// The index files for a list of entries.
 pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
-    // Two passes keep memory flat: the lengths first (for the average), then
-    // each block of entries weighed and turned into postings at once, so the
-    // per-entry frequency maps never all live together.
-    // Summed in entry order: a parallel float sum could differ run to run.
-    let lengths: Vec<f32> = entries.par_iter().map(weighted_length).collect();
-    let total_len: f32 = lengths.iter().sum();
-    let avg = (total_len / entries.len().max(1) as f32).max(1.0);
-    let postings: HashMap<String, Vec<(u32, u32)>> = entries
-        .par_chunks(256)
+    // One tokenizing pass over blocks of entries. Each block files its raw
+    // frequencies into partitions by token hash; the partitions are then
+    // merged in parallel, block by block, so every posting list comes out in
+    // entry order. Memory stays flat: no per-entry map outlives its block.
+    let blocks: Vec<(Vec<f32>, Vec<Postings>)> = entries
+        .par_chunks(BLOCK)
         .enumerate()
         .map(|(block, chunk)| {
-            let mut local: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
+            let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
+            let mut lengths = Vec::with_capacity(chunk.len());
             for (i, entry) in chunk.iter().enumerate() {
-                let doc = (block * 256 + i) as u32;
+                let doc = (block * BLOCK + i) as u32;
                 let (tf, len) = weigh(entry);
-                let norm = K1 * (1.0 - B + B * len / avg);
+                lengths.push(len);
                 for (token, w) in tf {
-                    let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
-                    let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
-                    local.entry(token).or_default().push((doc, level));
+                    parts[partition(&token)].entry(token).or_default().push((doc, w));
                 }
             }
-            local
+            (lengths, parts)
         })
-        .reduce(HashMap::default, |a, b| {
-            if a.len() < b.len() {
-                return merge_postings(b, a);
+        .collect();
+    // Summed in entry order: a parallel float sum could differ run to run.
+    let lengths: Vec<f32> = blocks.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+    let avg = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    let mut by_part: Vec<Vec<Postings>> = (0..PARTS).map(|_| Vec::with_capacity(blocks.len())).collect();
+    for (_, parts) in blocks {
+        for (p, map) in parts.into_iter().enumerate() {
+            by_part[p].push(map);
+        }
+    }
+    let mut postings: Vec<(String, Vec<(u32, f32)>)> = by_part
+        .into_par_iter()
+        .flat_map_iter(|maps| {
+            let mut merged = Postings::default();
+            for map in maps {
+                for (token, list) in map {
+                    merged.entry(token).or_default().extend(list);
+                }
             }
-            merge_postings(a, b)
-        });
-    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
+            merged.into_iter()
+        })
+        .collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let encoded: Vec<(String, String)> = postings
         .into_par_iter()
-        .map(|(token, mut list)| {
-            list.sort_unstable();
+        .map(|(token, list)| {
             let mut s = String::new();
             let mut prev = 0;
-            for (doc, level) in list {
+            for (doc, w) in list {
+                let norm = K1 * (1.0 - B + B * lengths[doc as usize] / avg);
+                let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
+                let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
                 push_number(&mut s, (doc - prev) * LEVELS + level);
                 prev = doc;
             }
