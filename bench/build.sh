@@ -17,7 +17,7 @@ sizes=${*:-100 1000}
 runs=${RUNS:-5}
 work=${WORK:-/dev/shm/shiyi-bench}
 tools=${TOOLS:-shiyi hugo mdbook}
-gen=${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
+gen=${GEN_CORPUS:-$repo/tests/data/bench/gen_corpus.py}
 shiyi=$repo/target/release/shiyi
 
 [ -x "$shiyi" ] || { echo "build shiyi first: cargo build --release" >&2; exit 2; }

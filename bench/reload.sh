@@ -6,12 +6,11 @@
 #   bench/reload.sh            # shipped site and N=1000
 #   bench/reload.sh 100        # shipped site and N=100
 #
-# Needs Python 3 and ../shared/bench/gen_corpus.py (or SHARED=DIR). Works in a
+# Needs Python 3 (the generator is tests/data/bench/gen_corpus.py). Works in a
 # temporary folder (under /dev/shm when it exists); the repository is not edited.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000}"
-SHARED="${SHARED:-../shared}"
 cargo build --release --quiet
 BIN="$PWD/target/release/shiyi"
 base=/tmp
@@ -28,7 +27,7 @@ echo "editing $note"
 python3 bench/reload_latency.py --bin "$BIN" --root "$tmp/shipped" --file "$note" --runs 10
 
 echo "== generated corpus, N=$N"
-python3 "$SHARED/bench/gen_corpus.py" --docs "$N" --out "$tmp/corpus" --only corpus >/dev/null
+python3 tests/data/bench/gen_corpus.py --docs "$N" --out "$tmp/corpus" --only corpus >/dev/null
 bench/corpus-to-site "$tmp/corpus" "$tmp/site"
 echo "editing content/annotations/d00001-s01.md"
 python3 bench/reload_latency.py --bin "$BIN" --root "$tmp/site" --file content/annotations/d00001-s01.md --runs 10

@@ -92,7 +92,7 @@ PY
 bench_site shipped "$ROOT" "$ROOT/tests/data/search-queries.tsv"
 
 if [[ "$CORPUS" != 0 ]]; then
-  python3 /work/shared/bench/gen_corpus.py --docs "$CORPUS" --out "$WORK/c$CORPUS" --only corpus >&2
+  python3 "$ROOT/tests/data/bench/gen_corpus.py" --docs "$CORPUS" --out "$WORK/c$CORPUS" --only corpus >&2
   "$ROOT/bench/corpus-to-site" "$WORK/c$CORPUS" "$WORK/s$CORPUS" >&2
   bench_site "corpus-$CORPUS" "$WORK/s$CORPUS" generate
 fi
