@@ -104,7 +104,7 @@ fn random_sites_never_panic() {
                 2 => format!("attachment_of: d{}\n", rng.next() % 8),
                 _ => String::new(),
             };
-            let front = if rng.next() % 10 == 0 {
+            let front = if rng.next().is_multiple_of(10) {
                 rng.text(6)
             } else {
                 format!("---\ntitle: 文件{i}\nkind: {kind}\n{extra}---\n")
@@ -113,7 +113,7 @@ fn random_sites_never_panic() {
             let dir = if kind == "annotation" { "content/annotations" } else { "content" };
             std::fs::write(root.join(dir).join(format!("d{i}.md")), format!("{front}{body}")).unwrap();
         }
-        if round % 3 == 0 {
+        if round.is_multiple_of(3) {
             std::fs::write(
                 root.join("content/glossary.yaml"),
                 format!("- term: 文字\n  definition: {}\n", rng.text(4).replace('\n', " ")),
