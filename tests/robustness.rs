@@ -91,7 +91,7 @@ impl Rng {
 #[test]
 fn random_sites_never_panic() {
     let mut rng = Rng(0x5eed_1234_abcd_0042);
-    for round in 0..40 {
+    for round in 0..40u32 {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         std::fs::create_dir_all(root.join("content/annotations")).unwrap();
