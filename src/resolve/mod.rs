@@ -2,8 +2,10 @@
 //!
 //! Takes [`Loaded`]; gives [`Resolved`]: each document with its output path,
 //! its clause tree (directives and laws) or Markdown body (pages), its parent
-//! and attachments, and its place in reading order, plus all diagnostics
-//! (numbering, slugs, unknown attachment targets).
+//! and attachments, its place in reading order, the site's cross-links
+//! ([`Links`]: citations, references, annotations, backlinks, abbreviations,
+//! glossary, cited documents, timeline, tags, study plan), and all diagnostics
+//! (numbering, slugs, attachment targets, references, glossary, study plan).
 
 pub mod citations;
 pub mod cited;
