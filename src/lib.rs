@@ -104,11 +104,13 @@ pub struct Outcome {
     pub rendered: Option<Rendered>,
     /// Annotation coverage of the directives (when the site resolved).
     pub coverage: Option<resolve::coverage::Coverage>,
+    /// Number of output files rendered (written, for `build`).
+    pub files: usize,
 }
 
 impl Outcome {
     fn config_error(diagnostics: Vec<Diagnostic>, sources: HashMap<PathBuf, String>) -> Outcome {
-        Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage: None }
+        Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage: None, files: 0 }
     }
 
     /// Diagnostics rendered with their source lines.
@@ -117,8 +119,18 @@ impl Outcome {
     }
 }
 
-/// Loads, resolves and renders in memory; writes nothing.
-pub fn check(options: &BuildOptions) -> Outcome {
+/// A site loaded and resolved, with its theme, ready to render.
+struct Prepared {
+    resolved: Resolved,
+    theme: Theme,
+    diagnostics: Vec<Diagnostic>,
+    sources: HashMap<PathBuf, String>,
+    coverage: Option<resolve::coverage::Coverage>,
+}
+
+/// Loads the site and its theme and resolves it; an `Err` is the final outcome
+/// (configuration or content errors found before rendering).
+fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
     let loaded = match load::load(&options.root) {
         Ok(l) => l,
         Err(e) => {
@@ -126,7 +138,7 @@ pub fn check(options: &BuildOptions) -> Outcome {
             if let Some(text) = e.source {
                 sources.insert(PathBuf::from(config::CONFIG_FILE), text);
             }
-            return Outcome::config_error(vec![e.diagnostic], sources);
+            return Err(Box::new(Outcome::config_error(vec![e.diagnostic], sources)));
         }
     };
     let config_text = loaded.sources.get(&PathBuf::from(config::CONFIG_FILE)).cloned();
@@ -140,38 +152,67 @@ pub fn check(options: &BuildOptions) -> Outcome {
             // A theme that cannot be loaded is a configuration problem.
             diagnostics.extend(error.diagnostics);
             sources.extend(error.sources);
-            return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage: None };
+            let status = Status::ConfigErrors;
+            return Err(Box::new(Outcome { status, diagnostics, sources, rendered: None, coverage: None, files: 0 }));
         }
     };
     let coverage = Some(resolve::coverage::coverage(&resolved));
     if has_errors(&diagnostics) {
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage };
+        let status = Status::ContentErrors;
+        return Err(Box::new(Outcome { status, diagnostics, sources, rendered: None, coverage, files: 0 }));
     }
-    let mut rendered = resolved.render(&theme);
-    diagnostics.append(&mut rendered.diagnostics);
-    if has_errors(&diagnostics) {
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage };
-    }
-    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered), coverage }
+    Ok(Prepared { resolved, theme, diagnostics, sources, coverage })
 }
 
-/// Runs the whole pipeline and writes the output atomically. On any error the
-/// previous output is left as it was.
+/// Loads, resolves and renders in memory; writes nothing.
+pub fn check(options: &BuildOptions) -> Outcome {
+    let Prepared { resolved, theme, mut diagnostics, sources, coverage } = match prepare(options) {
+        Ok(p) => p,
+        Err(outcome) => return *outcome,
+    };
+    let mut rendered = resolved.render(&theme);
+    diagnostics.append(&mut rendered.diagnostics);
+    let files = rendered.files.len();
+    if has_errors(&diagnostics) {
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files };
+    }
+    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered), coverage, files }
+}
+
+/// Runs the whole pipeline, writing each page into a staging folder as soon
+/// as it is rendered (the site is never held whole in memory), then swaps the
+/// staging folder in. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Outcome {
     let out = options.output_dir();
     if let Err(message) = output::check_output_dir(&out) {
         let d = Diagnostic::error(&out, 0, 0, message).with_hint("choose another --output folder");
         return Outcome::config_error(vec![d], HashMap::new());
     }
-    let mut outcome = check(options);
-    if let Some(rendered) = &outcome.rendered
-        && let Err(e) = rendered.write(&out)
-    {
-        outcome.diagnostics.push(
-            Diagnostic::error(&e.path, 0, 0, e.to_string())
-                .with_hint("check that the output folder is writable and the disk is not full"),
-        );
-        outcome.status = Status::ContentErrors;
+    let Prepared { resolved, theme, mut diagnostics, sources, coverage } = match prepare(options) {
+        Ok(p) => p,
+        Err(outcome) => return *outcome,
+    };
+    let write_error = |e: output::WriteError| {
+        Diagnostic::error(&e.path, 0, 0, e.to_string())
+            .with_hint("check that the output folder is writable and the disk is not full")
+    };
+    let staging = match output::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            diagnostics.push(write_error(e));
+            return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+        }
+    };
+    let counted = render::CountingSink::new(&staging);
+    diagnostics.extend(render::render_into(&resolved, &theme, &counted));
+    let files = counted.count();
+    if has_errors(&diagnostics) {
+        // Dropping the staging folder removes it; the output stays as it was.
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
     }
-    outcome
+    if let Err(e) = staging.commit() {
+        diagnostics.push(write_error(e));
+        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+    }
+    Outcome { status: Status::Success, diagnostics, sources, rendered: None, coverage, files }
 }

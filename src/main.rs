@@ -144,10 +144,10 @@ fn main() -> ExitCode {
             let options = BuildOptions { root: cli.root.clone(), output, drafts };
             let outcome = shiyi::build(&options);
             print_outcome(&outcome);
-            if let (Status::Success, Some(r)) = (outcome.status, &outcome.rendered) {
+            if outcome.status == Status::Success {
                 eprintln!(
                     "built {} files into {} in {} ms",
-                    r.files.len(),
+                    outcome.files,
                     options.output_dir().display(),
                     started.elapsed().as_millis()
                 );

@@ -1,15 +1,19 @@
 //! Write stage: put rendered files on disk atomically.
 //!
-//! Everything is written to a fresh folder beside the output folder, then
-//! swapped in with renames, so a failed or interrupted build leaves the
-//! previous output exactly as it was.
+//! Everything is written to a fresh folder beside the output folder (as pages
+//! are rendered, or from a [`Rendered`] site in memory), then swapped in with
+//! renames, so a failed or interrupted build leaves the previous output
+//! exactly as it was.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::Rendered;
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use crate::render::{FileSink, Rendered};
 
 /// Why the output could not be written.
 #[derive(Debug)]
@@ -49,23 +53,19 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}-{}-{nanos}", std::process::id()))
 }
 
-fn write_all(rendered: &Rendered, dir: &Path) -> Result<(), WriteError> {
-    let mut folders: Vec<PathBuf> =
-        rendered.files.keys().filter_map(|p| Path::new(p).parent().map(|d| dir.join(d))).collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(|e| fail(folder, e))?;
-    }
-    rendered.files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(rel);
-        std::fs::write(&path, bytes).map_err(|e| fail(&path, e))
-    })
+/// A fresh folder beside the output folder that receives the new site file
+/// by file; [`Staging::commit`] swaps it in, and dropping it uncommitted
+/// removes it, leaving the previous output untouched.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    folders: Mutex<HashSet<PathBuf>>,
+    committed: bool,
 }
 
-impl Rendered {
-    /// Writes every file into `out`, replacing its previous content atomically.
-    pub fn write(&self, out: &Path) -> Result<(), WriteError> {
+impl Staging {
+    /// Creates the staging folder for `out`.
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -74,30 +74,66 @@ impl Rendered {
         if out.exists() && !out.is_dir() {
             return Err(fail(out, io::Error::other("exists and is not a folder")));
         }
-        let staging = sibling(out, "new");
-        std::fs::create_dir(&staging).map_err(|e| fail(&staging, e))?;
-        if let Err(e) = write_all(self, &staging) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        let previous = out.exists().then(|| sibling(out, "old"));
-        if let Some(old) = &previous
-            && let Err(e) = std::fs::rename(out, old)
-        {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(fail(out, e));
-        }
-        if let Err(e) = std::fs::rename(&staging, out) {
-            if let Some(old) = &previous {
-                let _ = std::fs::rename(old, out);
+        let dir = sibling(out, "new");
+        std::fs::create_dir(&dir).map_err(|e| fail(&dir, e))?;
+        Ok(Staging { dir, out: out.to_path_buf(), folders: Mutex::default(), committed: false })
+    }
+
+    /// Writes one file (its folders are created on first use).
+    fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.dir.join(rel);
+        if let Some(folder) = path.parent() {
+            let known = self.folders.lock().is_ok_and(|f| f.contains(folder));
+            if !known {
+                std::fs::create_dir_all(folder).map_err(|e| fail(folder, e))?;
+                if let Ok(mut f) = self.folders.lock() {
+                    f.insert(folder.to_path_buf());
+                }
             }
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(fail(out, e));
         }
+        std::fs::write(&path, bytes).map_err(|e| fail(&path, e))
+    }
+
+    /// Replaces the output folder with the staging folder.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let previous = self.out.exists().then(|| sibling(&self.out, "old"));
+        if let Some(old) = &previous {
+            std::fs::rename(&self.out, old).map_err(|e| fail(&self.out, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            if let Some(old) = &previous {
+                let _ = std::fs::rename(old, &self.out);
+            }
+            return Err(fail(&self.out, e));
+        }
+        self.committed = true;
         if let Some(old) = previous {
             let _ = std::fs::remove_dir_all(old);
         }
         Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl FileSink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.write_file(path, &bytes).map_err(|e| e.to_string())
+    }
+}
+
+impl Rendered {
+    /// Writes every file into `out`, replacing its previous content atomically.
+    pub fn write(&self, out: &Path) -> Result<(), WriteError> {
+        let staging = Staging::new(out)?;
+        self.files.par_iter().try_for_each(|(rel, bytes)| staging.write_file(rel, bytes))?;
+        staging.commit()
     }
 }
 

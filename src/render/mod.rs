@@ -349,8 +349,100 @@ fn redirect_page(from: &str, to: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Renders every output file of the site.
+/// Where rendered files go as they are made: kept in memory ([`Rendered`])
+/// or written to a folder (see [`crate::output::Staging`]).
+pub trait FileSink: Sync {
+    /// Stores one output file; an error says what went wrong.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String>;
+}
+
+/// A sink that passes files on to another and counts them.
+pub struct CountingSink<'s> {
+    inner: &'s dyn FileSink,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl<'s> CountingSink<'s> {
+    /// Counts what goes to `inner`.
+    pub fn new(inner: &'s dyn FileSink) -> Self {
+        CountingSink { inner, count: Default::default() }
+    }
+
+    /// Files stored so far.
+    pub fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl FileSink for CountingSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.put(path, bytes)
+    }
+}
+
+/// A sink that keeps every file in memory.
+#[derive(Default)]
+struct MemorySink(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl FileSink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.0.lock().map_err(|_| "a render thread failed".to_string())?.insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// Hands files to a sink, remembering their paths (to find conflicts) and
+/// collecting problems from the parallel render.
+struct Collector<'s> {
+    sink: &'s dyn FileSink,
+    paths: std::sync::Mutex<HashSet<String>>,
+    diagnostics: std::sync::Mutex<Vec<Diagnostic>>,
+}
+
+impl Collector<'_> {
+    fn problem(&self, d: Diagnostic) {
+        if let Ok(mut list) = self.diagnostics.lock() {
+            list.push(d);
+        }
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.paths.lock().is_ok_and(|p| p.contains(path))
+    }
+
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        if let Ok(mut paths) = self.paths.lock() {
+            paths.insert(path.to_string());
+        }
+        if let Err(e) = self.sink.put(path, bytes) {
+            self.problem(
+                Diagnostic::error(path, 0, 0, format!("cannot write {path}: {e}"))
+                    .with_hint("check that the output folder is writable and the disk is not full"),
+            );
+        }
+    }
+
+    fn take(&self, path: &str, result: Result<Vec<u8>, Diagnostic>) {
+        match result {
+            Ok(bytes) => self.put(path, bytes),
+            Err(d) => self.problem(d),
+        }
+    }
+}
+
+/// Renders every output file of the site into memory.
 pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
+    let memory = MemorySink::default();
+    let diagnostics = render_into(resolved, theme, &memory);
+    let files = memory.0.into_inner().unwrap_or_default();
+    Rendered { files, diagnostics }
+}
+
+/// Renders every output file of the site, handing each to `sink` as soon as
+/// it is made (pages are rendered in parallel); returns the problems found,
+/// sorted.
+pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> Vec<Diagnostic> {
     let renderer = Renderer {
         resolved,
         theme,
@@ -358,28 +450,21 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
         terms: linker::glossary_matcher(resolved),
         nav: nav_targets(resolved),
     };
-    let mut rendered = Rendered::default();
-    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> = (0..resolved.documents.len())
+    let out = Collector { sink, paths: Default::default(), diagnostics: Default::default() };
+    (0..resolved.documents.len())
         .into_par_iter()
-        .map(|i| (resolved.documents[i].output.clone(), renderer.document_page(i)))
-        .collect();
-    let special = [
-        ("index.html".to_string(), renderer.home()),
-        ("404.html".to_string(), renderer.not_found()),
-        ("search.html".to_string(), renderer.search_page()),
-    ];
-    let lists = pages::render_lists(&renderer);
-    let scopes = handouts::scopes(resolved);
-    let handout_pages: Vec<(String, Result<Vec<u8>, Diagnostic>)> =
-        scopes.par_iter().map(|scope| (scope.path.clone(), handouts::render_handout(&renderer, scope))).collect();
-    let plan = handouts::render_study_plan(&renderer).map(|r| (handouts::STUDY_PLAN_PAGE.to_string(), r));
-    for (path, result) in pages.into_iter().chain(special).chain(lists).chain(handout_pages).chain(plan) {
-        match result {
-            Ok(bytes) => {
-                rendered.files.insert(path, bytes);
-            }
-            Err(d) => rendered.diagnostics.push(d),
-        }
+        .for_each(|i| out.take(&resolved.documents[i].output, renderer.document_page(i)));
+    out.take("index.html", renderer.home());
+    out.take("404.html", renderer.not_found());
+    out.take("search.html", renderer.search_page());
+    for (path, result) in pages::render_lists(&renderer) {
+        out.take(&path, result);
+    }
+    handouts::scopes(resolved)
+        .par_iter()
+        .for_each(|scope| out.take(&scope.path, handouts::render_handout(&renderer, scope)));
+    if let Some(result) = handouts::render_study_plan(&renderer) {
+        out.take(handouts::STUDY_PLAN_PAGE, result);
     }
     for doc in &resolved.documents {
         for alias in &doc.front.aliases {
@@ -389,45 +474,36 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
             } else {
                 format!("{}/index.html", alias.trim_end_matches('/'))
             };
-            if rendered.files.contains_key(&alias) {
-                rendered.diagnostics.push(
+            if out.has(&alias) {
+                out.problem(
                     Diagnostic::error(&doc.path, 1, 1, format!("alias `{alias}` would overwrite another output file"))
                         .with_hint("remove the alias or choose another path"),
                 );
             } else {
-                rendered.files.insert(alias.clone(), redirect_page(&alias, &doc.output));
+                out.put(&alias, redirect_page(&alias, &doc.output));
             }
         }
     }
     for (path, bytes) in crate::search::index_files(resolved) {
-        rendered.files.insert(path, bytes);
+        out.put(&path, bytes);
     }
     for (name, bytes) in &theme.statics {
-        rendered.files.insert(format!("static/{name}"), bytes.clone());
+        out.put(&format!("static/{name}"), bytes.clone());
     }
     for asset in &resolved.assets {
+        let source = format!("content/{}", asset.rel);
         match std::fs::read(&asset.source) {
-            Ok(bytes) if !rendered.files.contains_key(&asset.rel) => {
-                rendered.files.insert(asset.rel.clone(), bytes);
-            }
-            Ok(_) => rendered.diagnostics.push(
-                Diagnostic::error(
-                    format!("content/{}", asset.rel),
-                    0,
-                    0,
-                    "this file has the same output path as a page",
-                )
-                .with_hint("rename the file"),
+            Ok(_) if out.has(&asset.rel) => out.problem(
+                Diagnostic::error(source, 0, 0, "this file has the same output path as a page")
+                    .with_hint("rename the file"),
             ),
-            Err(e) => rendered.diagnostics.push(Diagnostic::error(
-                format!("content/{}", asset.rel),
-                0,
-                0,
-                format!("cannot read: {e}"),
-            )),
+            Ok(bytes) => out.put(&asset.rel, bytes),
+            Err(e) => out.problem(Diagnostic::error(source, 0, 0, format!("cannot read: {e}"))),
         }
     }
-    rendered
+    let mut diagnostics = out.diagnostics.into_inner().unwrap_or_default();
+    diagnostics.sort();
+    diagnostics
 }
 
 #[cfg(test)]
