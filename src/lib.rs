@@ -11,7 +11,10 @@
 //! Rendered::write(out)        -> ()         atomic swap into output/
 //! ```
 //!
-//! [`build`] runs all four; [`check`] stops before writing.
+//! [`check`] renders into memory and stops there (the preview server serves
+//! that). [`build`] renders through [`render::render_into`] straight into an
+//! [`output::Staging`] folder, page by page, and swaps it in: the same stages,
+//! without holding the whole site in memory.
 
 pub mod clause;
 pub mod config;

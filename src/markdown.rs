@@ -42,7 +42,7 @@ fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
 }
 
-/// Trims blank characters (see [`is_blank_char`]) at both ends.
+/// Trims blank characters (whitespace, U+200B, BOM) at both ends.
 pub fn trim_blank(s: &str) -> &str {
     s.trim_matches(is_blank_char)
 }

@@ -1,6 +1,6 @@
 //! The clause tree: a document body parsed from its own numbering.
 //!
-//! Input is the list of [`Block`]s of a Markdown body (see
+//! Input is the list of [`Block`](crate::markdown::Block)s of a Markdown body (see
 //! [`crate::markdown::split_blocks`]); output is a [`ClauseTree`] whose every clause
 //! carries a stable ASCII id in the Akoma Ntoso eId style, plus numbering
 //! diagnostics. Two numbering styles are recognised:

@@ -50,7 +50,7 @@ const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 
 /// Appends `n` in base 32, most significant place first; only the last place
-/// uses [`LAST`], so numbers need no separator.
+/// uses a digit set of its own, so numbers need no separator.
 pub fn push_number(out: &mut String, n: u32) {
     let mut places = vec![LAST[(n % 32) as usize]];
     let mut rest = n / 32;

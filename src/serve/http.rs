@@ -1,6 +1,6 @@
 //! HTTP/1.1 over `std::net`: one thread per connection, GET and HEAD only.
 //!
-//! Takes a connected [`TcpStream`] and the shared [`State`]; answers from the
+//! Takes a connected [`TcpStream`] and the shared server state; answers from the
 //! in-memory site, so a request path is only ever a key looked up in a map
 //! after percent-decoding and normalisation: no file system path is built from
 //! it, and `..`, backslashes and NUL bytes are refused before the lookup.
