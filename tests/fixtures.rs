@@ -134,6 +134,36 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_template_that_fails_while_rendering_leaves_the_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&common::repo_root().join("tests/fixtures/basic"), &site);
+    let out = tmp.path().join("out");
+    let options = BuildOptions { root: site.clone(), output: Some(out.clone()), drafts: false };
+    assert_eq!(shiyi::build(&options).status, Status::Success);
+    let before = common::read_tree(&out);
+    // Pages are written as they are rendered: a page that fails halfway must
+    // still leave the previous output whole.
+    let templates = site.join("themes/broken/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ doc.title | no_such_filter }}{% endblock main %}",
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    std::fs::write(site.join("site.yaml"), format!("{config}theme: broken\n")).unwrap();
+    let outcome = shiyi::build(&options);
+    // A render-time failure (the filter is looked up while rendering), not a load error.
+    assert_eq!(outcome.status, Status::ContentErrors, "{}", outcome.report());
+    assert!(outcome.report().contains("no_such_filter"), "{}", outcome.report());
+    assert_eq!(common::read_tree(&out), before, "output changed after a failed build");
+    let siblings: Vec<_> =
+        std::fs::read_dir(tmp.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(siblings.len(), 2, "no staging folder is left behind: {siblings:?}");
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
     let root = common::repo_root();
