@@ -47,6 +47,13 @@ fn quoted_token_position(text: &str, message: &str) -> Option<(usize, usize)> {
     text.lines().enumerate().find_map(|(i, l)| l.find(token).map(|byte| (i + 1, l[..byte].chars().count() + 1)))
 }
 
+/// Line (1-based) of the first line at or after line `from` (1-based) that
+/// contains `needle`, for values whose position serde does not report.
+pub fn line_containing(text: &str, needle: &str, from: usize) -> Option<usize> {
+    let skip = from.saturating_sub(1);
+    text.lines().skip(skip).position(|l| l.contains(needle)).map(|i| i + skip + 1)
+}
+
 /// Line (1-based, relative to `text`) where the top-level key `key` is written,
 /// for errors that serde reports without a position.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {

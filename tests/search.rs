@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use common::build_site;
-use common::chromium::{file_url, run_chromium_url};
+use common::chromium::{chromium, file_url, run_chromium_url};
 use regex::Regex;
 use shiyi::search::tokenize::{Mode, compact, shard_of, tokens};
 use tempfile::TempDir;
@@ -106,7 +106,7 @@ fn tokenizer_agrees_with_the_browser() {
 
 #[test]
 fn quality_on_the_query_set() {
-    let Some(bin) = tool("chromium", "/usr/bin/chromium") else { return };
+    let Some(bin) = chromium() else { return };
     let tmp = TempDir::new().unwrap();
     let out = build_site(tmp.path());
     let set = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/search-queries.tsv")).unwrap();
@@ -154,7 +154,7 @@ fn quality_on_the_query_set() {
 
 #[test]
 fn hostile_queries_are_harmless() {
-    let Some(bin) = tool("chromium", "/usr/bin/chromium") else { return };
+    let Some(bin) = chromium() else { return };
     let tmp = TempDir::new().unwrap();
     let out = build_site(tmp.path());
     // Through the page: the query is shown as text, never as markup.
@@ -215,7 +215,7 @@ fn index_files_are_scripts_with_clause_links() {
 
 #[test]
 fn search_works_over_http_under_a_sub_path() {
-    let Some(bin) = tool("chromium", "/usr/bin/chromium") else { return };
+    let Some(bin) = chromium() else { return };
     let tmp = TempDir::new().unwrap();
     let out = build_site(tmp.path());
     // Serve the site at /a/b/ of a loopback server, as an intranet might.

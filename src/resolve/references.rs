@@ -149,7 +149,8 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                 );
             }
             for target in &doc.front.annotates {
-                let line = doc.front_yaml.lines().position(|l| l.contains(target.as_str())).map_or(1, |l| l + 2);
+                // The front matter's YAML starts on the file's second line.
+                let line = crate::yaml::line_containing(&doc.front_yaml, target, 1).map_or(1, |l| l + 1);
                 match index.resolve(target, None) {
                     Ok(r) => {
                         graph.annotations.entry(r.clone()).or_default().push(i);

@@ -27,8 +27,7 @@ pub fn resolve_plan(
     index: &CitationIndex,
 ) -> (Vec<Session>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let line_of =
-        |needle: &str| config_text.and_then(|t| t.lines().position(|l| l.contains(needle))).map_or(1, |i| i + 1);
+    let line_of = |needle: &str| config_text.and_then(|t| crate::yaml::line_containing(t, needle, 1)).unwrap_or(1);
     let sessions = plan
         .sessions
         .iter()

@@ -162,12 +162,8 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
         // The entry's own lines start at its `term:` line.
         let entry_start =
             text.lines().position(|l| l.contains("term:") && l.contains(entry.term.as_str())).unwrap_or(0);
-        let line_in_entry = |needle: &str| {
-            text.lines()
-                .skip(entry_start)
-                .position(|l| l.contains(needle))
-                .map_or(entry_start + 1, |i| entry_start + i + 1)
-        };
+        let line_in_entry =
+            |needle: &str| yaml::line_containing(text, needle, entry_start + 1).unwrap_or(entry_start + 1);
         let mut clash = false;
         for name in std::iter::once(&entry.term).chain(&entry.aliases) {
             if name.trim().is_empty() {

@@ -114,13 +114,9 @@ const BLOCK: usize = 256;
 /// Partitions of the token space for the parallel merge.
 const PARTS: usize = 64;
 
-/// The partition of a token (any stable hash does; it never reaches the output).
+/// The partition of a token (the shard hash; partitions never reach the output).
 fn partition(token: &str) -> usize {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in token.bytes() {
-        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    hash as usize % PARTS
+    shard_of(token, PARTS as u32) as usize
 }
 
 /// The stored text of an entry: at most [`STORED_CHARS`] characters.
