@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod theme;
+pub mod timings;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -134,6 +135,7 @@ struct Prepared {
 /// Loads the site and its theme and resolves it; an `Err` is the final outcome
 /// (configuration or content errors found before rendering).
 fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
+    let load_phase = timings::phase("load");
     let loaded = match load::load(&options.root) {
         Ok(l) => l,
         Err(e) => {
@@ -144,9 +146,12 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
             return Err(Box::new(Outcome::config_error(vec![e.diagnostic], sources)));
         }
     };
+    drop(load_phase);
     let config_text = loaded.sources.get(&PathBuf::from(config::CONFIG_FILE)).cloned();
     let theme = Theme::load(&options.root, &loaded.config, config_text.as_deref());
+    let resolve_phase = timings::phase("resolve");
     let mut resolved = loaded.resolve(ResolveOptions { drafts: options.drafts });
+    drop(resolve_phase);
     let mut sources = std::mem::take(&mut resolved.sources);
     let mut diagnostics = std::mem::take(&mut resolved.diagnostics);
     let theme = match theme {
@@ -207,12 +212,15 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let counted = render::CountingSink::new(&staging);
+    let render_phase = timings::phase("render and write");
     diagnostics.extend(render::render_into(&resolved, &theme, &counted));
+    drop(render_phase);
     let files = counted.count();
     if has_errors(&diagnostics) {
         // Dropping the staging folder removes it; the output stays as it was.
         return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
     }
+    let _commit_phase = timings::phase("commit");
     if let Err(e) = staging.commit() {
         diagnostics.push(write_error(e));
         return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };

@@ -451,9 +451,12 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         nav: nav_targets(resolved),
     };
     let out = Collector { sink, paths: Default::default(), diagnostics: Default::default() };
+    let phase = crate::timings::phase("document pages");
     (0..resolved.documents.len())
         .into_par_iter()
         .for_each(|i| out.take(&resolved.documents[i].output, renderer.document_page(i)));
+    drop(phase);
+    let phase = crate::timings::phase("lists and handouts");
     out.take("index.html", renderer.home());
     out.take("404.html", renderer.not_found());
     out.take("search.html", renderer.search_page());
@@ -484,9 +487,13 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             }
         }
     }
-    for (path, bytes) in crate::search::index_files(resolved) {
-        out.put(&path, bytes);
-    }
+    drop(phase);
+    let phase = crate::timings::phase("search index");
+    let files = crate::search::index_files(resolved);
+    drop(phase);
+    let phase = crate::timings::phase("search write");
+    files.into_par_iter().for_each(|(path, bytes)| out.put(&path, bytes));
+    drop(phase);
     for (name, bytes) in &theme.statics {
         out.put(&format!("static/{name}"), bytes.clone());
     }

@@ -78,7 +78,8 @@ fn term_usage(documents: &[Document], glossary: &[terms::Term]) -> Vec<Vec<citat
             for m in matcher.find_iter(&clause.text) {
                 let place = citations::ClauseRef { doc: i, id: Some(clause.id.clone()) };
                 let list: &mut Vec<citations::ClauseRef> = &mut usage[owners[m.pattern().as_usize()]];
-                if list.last() != Some(&place) && !list.contains(&place) {
+                // Clauses are walked once each, so a repeat can only be the last entry.
+                if list.last() != Some(&place) {
                     list.push(place);
                 }
             }
@@ -94,8 +95,13 @@ pub(super) fn link(
     config: &SiteConfig,
     config_text: Option<&str>,
 ) -> (Links, Vec<Diagnostic>) {
+    let phase = crate::timings::phase("citation index");
     let index = citations::CitationIndex::build(documents);
+    drop(phase);
+    let phase = crate::timings::phase("reference graph");
     let (graph, mut diagnostics) = references::build_graph(documents, &index);
+    drop(phase);
+    let phase = crate::timings::phase("abbreviations, terms, cited, timeline");
     let abbreviations = terms::Abbreviations::new(collect_abbreviations(documents));
     let (glossary, glossary_problems) = match glossary_source {
         Some((path, text)) => terms::load_glossary(path, text, &index),
@@ -111,6 +117,7 @@ pub(super) fn link(
             tags.entry(tag.clone()).or_default().push(i);
         }
     }
+    drop(phase);
     let study_plan = match &config.study_plan {
         Some(plan) => {
             let (sessions, problems) = study::resolve_plan(plan, config_text, &index);

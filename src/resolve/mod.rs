@@ -194,7 +194,9 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
         (kind_order(a.front.kind), a.front.weight, &a.rel).cmp(&(kind_order(b.front.kind), b.front.weight, &b.rel))
     });
 
+    let phase = crate::timings::phase("parse bodies");
     let parsed: Vec<(Body, Vec<Diagnostic>)> = raw.par_iter().map(parse_body).collect();
+    drop(phase);
 
     // Output paths: valid, unique, not reserved.
     let mut by_output: BTreeMap<String, usize> = BTreeMap::new();
@@ -253,17 +255,27 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     }
 
     let readable: Vec<usize> = (0..raw.len()).filter(|&i| raw[i].front.kind.has_clauses()).collect();
+    let mut place_in_reading_order: Vec<Option<usize>> = vec![None; raw.len()];
+    for (p, &r) in readable.iter().enumerate() {
+        place_in_reading_order[r] = Some(p);
+    }
+    let mut attachments: Vec<Vec<usize>> = vec![Vec::new(); raw.len()];
+    for (child, parent) in parents.iter().enumerate() {
+        if let Some(p) = parent {
+            attachments[*p].push(child);
+        }
+    }
     let mut documents: Vec<Document> = Vec::with_capacity(raw.len());
     for (i, (doc, (body, problems))) in raw.into_iter().zip(parsed).enumerate() {
         diagnostics.extend(problems);
-        let position = readable.iter().position(|&r| r == i);
+        let position = place_in_reading_order[i];
         documents.push(Document {
             front: doc.front,
             path: doc.path,
             output: outputs[i].clone(),
             body,
             parent: parents[i],
-            attachments: (0..parents.len()).filter(|&c| parents[c] == Some(i)).collect(),
+            attachments: std::mem::take(&mut attachments[i]),
             prev: position.and_then(|p| p.checked_sub(1)).map(|p| readable[p]),
             next: position.and_then(|p| readable.get(p + 1).copied()),
             front_yaml: doc.front_yaml,

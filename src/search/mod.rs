@@ -20,14 +20,13 @@
 pub mod entries;
 pub mod tokenize;
 
-use rustc_hash::FxHashMap as HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::resolve::Resolved;
 use crate::resolve::terms::{stable_key, stable_key_bytes};
 use entries::Entry;
-use tokenize::{Mode, shard_of, tokens};
+use tokenize::{Key, shard_of};
 
 /// Folder of the index files, from the output root.
 pub const DIR: &str = "search";
@@ -52,13 +51,18 @@ const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 /// Appends `n` in base 32, most significant place first; only the last place
 /// uses a digit set of its own, so numbers need no separator.
 pub fn push_number(out: &mut String, n: u32) {
-    let mut places = vec![LAST[(n % 32) as usize]];
+    // A u32 takes at most seven places of five bits.
+    let mut places = [0u8; 7];
+    let mut at = places.len() - 1;
+    places[at] = LAST[(n % 32) as usize];
     let mut rest = n / 32;
     while rest > 0 {
-        places.push(MORE[(rest % 32) as usize]);
+        at -= 1;
+        places[at] = MORE[(rest % 32) as usize];
         rest /= 32;
     }
-    out.extend(places.iter().rev().map(|&b| b as char));
+    // Every byte is ASCII.
+    out.extend(places[at..].iter().map(|&b| b as char));
 }
 
 /// Reads the numbers written by [`push_number`] (for tests and tools).
@@ -79,44 +83,50 @@ pub fn read_numbers(text: &str) -> Vec<u32> {
 /// Weight of a stored prefix of a digit or letter word, against the word itself.
 const PREFIX: f32 = 0.5;
 
-/// True for a single Han character (indexed only for one-character queries).
-fn is_single_han(token: &str) -> bool {
-    let mut chars = token.chars();
-    chars.next().is_some_and(|c| tokenize::class(c) == tokenize::Class::Han) && chars.next().is_none()
-}
-
-/// One entry's postings: token → (weighted frequency); and its weighted length.
-fn weigh(entry: &Entry) -> (HashMap<String, f32>, f32) {
-    let mut tf: HashMap<String, f32> = HashMap::default();
+/// The weighted length of an entry (BM25's document length): its tokens,
+/// each counted with its field's weight. Single Han characters are only
+/// there for one-character queries and do not lengthen an entry.
+fn entry_length(entry: &Entry) -> f32 {
     let mut len = 0.0;
     for (weight, text) in &entry.fields {
-        for token in tokens(text, Mode::Index) {
-            // Single characters are only there for one-character queries:
-            // they do not lengthen an entry.
-            if !is_single_han(&token) {
+        tokenize::index_keys(text, |key, prefix| {
+            if !prefix && !key.is_single_han() {
                 len += weight;
             }
-            for prefix in tokenize::prefixes(&token) {
-                *tf.entry(prefix.to_string()).or_default() += weight * PREFIX;
-            }
-            *tf.entry(token).or_default() += weight;
-        }
+        });
     }
-    (tf, len)
+    len
 }
 
-/// Raw postings of some entries: token → (entry, weighted frequency).
-type Postings = HashMap<String, Vec<(u32, f32)>>;
+/// An entry's weighted frequency of every token it holds, repeats summed.
+fn frequencies(entry: &Entry, out: &mut FxHashMap<Key, f32>) {
+    out.clear();
+    for (weight, text) in &entry.fields {
+        let weight = *weight;
+        tokenize::index_keys(text, |key, prefix| {
+            *out.entry(key).or_default() += if prefix { weight * PREFIX } else { weight };
+        });
+    }
+}
 
-/// Entries per block of the indexing pass.
-const BLOCK: usize = 256;
+/// A token's postings within one range of entries, already encoded: the
+/// first posting is kept apart, since its gap depends on the range before.
+struct Piece {
+    first: u32,
+    first_level: u32,
+    last: u32,
+    rest: String,
+}
+
+/// Ranges of entries per thread in the indexing pass (a few, to balance).
+const RANGES_PER_THREAD: usize = 4;
 
 /// Partitions of the token space for the parallel merge.
 const PARTS: usize = 64;
 
-/// The partition of a token (the shard hash; partitions never reach the output).
-fn partition(token: &str) -> usize {
-    shard_of(token, PARTS as u32) as usize
+/// The partition of a token (partitions never reach the output).
+fn partition(key: Key) -> usize {
+    (key.mix() >> 58) as usize % PARTS
 }
 
 /// The stored text of an entry: at most [`STORED_CHARS`] characters.
@@ -132,90 +142,136 @@ fn script(kind: &str, id: usize, data: &serde_json::Value) -> Vec<u8> {
     format!("shiyiSearch(\"{kind}\",{id},{data});\n").into_bytes()
 }
 
+/// Appends `text` as a JSON string.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 /// Every file of the search index, by path from the output root.
 pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
-    build(&entries::collect(resolved))
+    let phase = crate::timings::phase("search entries");
+    let entries = entries::collect(resolved);
+    drop(phase);
+    build(&entries)
 }
 
 /// The index files for a list of entries.
 pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
-    // One tokenizing pass over blocks of entries. Each block files its raw
-    // frequencies into partitions by token hash; the partitions are then
-    // merged in parallel, block by block, so every posting list comes out in
-    // entry order. Memory stays flat: no per-entry map outlives its block.
-    let blocks: Vec<(Vec<f32>, Vec<Postings>)> = entries
-        .par_chunks(BLOCK)
+    // Pass 1: every entry's length, for BM25's length normalisation.
+    let phase = crate::timings::phase("search lengths");
+    let lengths: Vec<f32> = entries.par_iter().map(entry_length).collect();
+    // Summed in entry order: a parallel float sum could differ run to run.
+    let avg = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    let level_of = |entry: u32, w: f32| {
+        let norm = K1 * (1.0 - B + B * lengths[entry as usize] / avg);
+        let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
+        ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1
+    };
+    drop(phase);
+
+    // Pass 2: a few contiguous ranges of entries, each encoding its postings
+    // token by token as it goes (gaps and BM25 levels), so postings never sit
+    // in memory as numbers. Each range hands its pieces over by partition.
+    let phase = crate::timings::phase("search tokenize");
+    let range = entries.len().div_ceil(rayon::current_num_threads() * RANGES_PER_THREAD).max(1);
+    let ranges: Vec<Vec<Vec<(Key, Piece)>>> = entries
+        .par_chunks(range)
         .enumerate()
-        .map(|(block, chunk)| {
-            let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
-            let mut lengths = Vec::with_capacity(chunk.len());
+        .map(|(r, chunk)| {
+            let mut pieces: FxHashMap<Key, Piece> = FxHashMap::default();
+            let mut tf = FxHashMap::default();
             for (i, entry) in chunk.iter().enumerate() {
-                let doc = (block * BLOCK + i) as u32;
-                let (tf, len) = weigh(entry);
-                lengths.push(len);
-                for (token, w) in tf {
-                    parts[partition(&token)].entry(token).or_default().push((doc, w));
+                let number = (r * range + i) as u32;
+                frequencies(entry, &mut tf);
+                for (&key, &w) in &tf {
+                    let level = level_of(number, w);
+                    match pieces.get_mut(&key) {
+                        Some(piece) => {
+                            push_number(&mut piece.rest, (number - piece.last) * LEVELS + level);
+                            piece.last = number;
+                        }
+                        None => {
+                            let piece = Piece { first: number, first_level: level, last: number, rest: String::new() };
+                            pieces.insert(key, piece);
+                        }
+                    }
                 }
             }
-            (lengths, parts)
+            let mut parts: Vec<Vec<(Key, Piece)>> = (0..PARTS).map(|_| Vec::new()).collect();
+            for (key, piece) in pieces {
+                parts[partition(key)].push((key, piece));
+            }
+            parts
         })
         .collect();
-    // Summed in entry order: a parallel float sum could differ run to run.
-    let lengths: Vec<f32> = blocks.iter().flat_map(|(l, _)| l.iter().copied()).collect();
-    let avg = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-    let mut by_part: Vec<Vec<Postings>> = (0..PARTS).map(|_| Vec::with_capacity(blocks.len())).collect();
-    for (_, parts) in blocks {
-        for (p, map) in parts.into_iter().enumerate() {
-            by_part[p].push(map);
+    if std::env::var_os("SHIYI_COUNTS").is_some() {
+        let pieces: usize = ranges.iter().flat_map(|p| p.iter().map(Vec::len)).sum();
+        let bytes: usize = entries.iter().flat_map(|e| e.fields.iter().map(|f| f.1.len())).sum();
+        eprintln!("entries {} ranges {} pieces {pieces} field bytes {bytes}", entries.len(), ranges.len());
+    }
+    drop(phase);
+
+    // Merge: per partition, each token's pieces joined in range order.
+    let phase = crate::timings::phase("search merge");
+    let mut by_part: Vec<Vec<Vec<(Key, Piece)>>> = (0..PARTS).map(|_| Vec::with_capacity(ranges.len())).collect();
+    for parts in ranges {
+        for (p, list) in parts.into_iter().enumerate() {
+            by_part[p].push(list);
         }
     }
-    let mut postings: Vec<(String, Vec<(u32, f32)>)> = by_part
+    let mut encoded: Vec<(Key, String)> = by_part
         .into_par_iter()
-        .flat_map_iter(|maps| {
-            let mut merged = Postings::default();
-            for map in maps {
-                for (token, list) in map {
-                    merged.entry(token).or_default().extend(list);
+        .flat_map_iter(|lists| {
+            let mut joined: FxHashMap<Key, (u32, String)> = FxHashMap::default();
+            for list in lists {
+                for (key, piece) in list {
+                    let (last, text) = joined.entry(key).or_insert_with(|| (0, String::new()));
+                    push_number(text, (piece.first - *last) * LEVELS + piece.first_level);
+                    text.push_str(&piece.rest);
+                    *last = piece.last;
                 }
             }
-            merged.into_iter()
+            joined.into_iter().map(|(key, (_, text))| (key, text))
         })
         .collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let encoded: Vec<(String, String)> = postings
-        .into_par_iter()
-        .map(|(token, list)| {
-            let mut s = String::new();
-            let mut prev = 0;
-            for (doc, w) in list {
-                let norm = K1 * (1.0 - B + B * lengths[doc as usize] / avg);
-                let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
-                let level = ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1;
-                push_number(&mut s, (doc - prev) * LEVELS + level);
-                prev = doc;
-            }
-            (token, s)
-        })
-        .collect();
-    let total: usize = encoded.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
+    encoded.par_sort_unstable_by_key(|(key, _)| *key);
+    let named: Vec<(String, String)> = encoded.into_par_iter().map(|(key, s)| (key.text(), s)).collect();
+    drop(phase);
+    let phase = crate::timings::phase("search files");
+    let total: usize = named.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
     let shards = (total / SHARD_BYTES).clamp(1, 4096).next_power_of_two() as u32;
-    // Each shard is a JSON object written by hand: tokens arrive sorted, so the
-    // output is deterministic without a map per shard.
+    // Each shard is a JSON object written by hand (tokens and postings need
+    // no escaping); tokens arrive in key order, so the output is deterministic.
     let mut shard_maps: Vec<String> = vec![String::from("{"); shards as usize];
-    for (token, s) in encoded {
+    for (token, s) in named {
         let shard = &mut shard_maps[shard_of(&token, shards) as usize];
         if shard.len() > 1 {
             shard.push(',');
         }
-        shard.push_str(&serde_json::Value::from(token).to_string());
-        shard.push(':');
-        shard.push_str(&serde_json::Value::from(s).to_string());
+        shard.push('"');
+        shard.push_str(&token);
+        shard.push_str("\":\"");
+        shard.push_str(&s);
+        shard.push('"');
     }
-    let mut files = Vec::new();
-    for (i, mut map) in shard_maps.into_iter().enumerate() {
-        map.push('}');
-        files.push((format!("{DIR}/s/{i}.js"), format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes()));
-    }
+    let mut files: Vec<(String, Vec<u8>)> = shard_maps
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, mut map)| {
+            map.push('}');
+            (format!("{DIR}/s/{i}.js"), format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes())
+        })
+        .collect();
     // Chunks hold a fixed number of entries, so the browser finds an entry's
     // chunk without a table.
     let stored: Vec<&str> = entries.iter().map(|e| stored_text(&e.text)).collect();
@@ -223,27 +279,43 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1).max(1);
     let per = (CHUNK_BYTES / median).clamp(1, 256);
-    for (chunk, rows) in entries.chunks(per).enumerate() {
-        let data: Vec<serde_json::Value> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, e)| serde_json::json!([e.url, e.crumb, stored[chunk * per + i], e.kind.code()]))
-            .collect();
-        files.push((format!("{DIR}/d/{chunk}.js"), script("d", chunk, &serde_json::Value::Array(data))));
-    }
-    let mut hasher = String::new();
-    for (path, bytes) in &files {
-        hasher.push_str(&stable_key(path));
-        hasher.push_str(&stable_key_bytes(bytes));
-    }
+    let chunks: Vec<(String, Vec<u8>)> = entries
+        .par_chunks(per)
+        .enumerate()
+        .map(|(chunk, rows)| {
+            let mut data = format!("shiyiSearch(\"d\",{chunk},[");
+            for (i, e) in rows.iter().enumerate() {
+                data.push_str(if i == 0 { "[" } else { ",[" });
+                push_json_string(&mut data, &e.url);
+                data.push_str(",[");
+                for (j, part) in e.crumb.iter().enumerate() {
+                    if j > 0 {
+                        data.push(',');
+                    }
+                    push_json_string(&mut data, part);
+                }
+                data.push_str("],");
+                push_json_string(&mut data, stored[chunk * per + i]);
+                data.push_str(",\"");
+                data.push_str(e.kind.code());
+                data.push_str("\"]");
+            }
+            data.push_str("]);\n");
+            (format!("{DIR}/d/{chunk}.js"), data.into_bytes())
+        })
+        .collect();
+    files.extend(chunks);
+    let hashes: Vec<String> =
+        files.par_iter().map(|(path, bytes)| format!("{}{}", stable_key(path), stable_key_bytes(bytes))).collect();
     let manifest = serde_json::json!({
-        "v": stable_key(&hasher),
+        "v": stable_key(&hashes.concat()),
         "docs": entries.len(),
         "shards": shards,
         "per": per,
         "levels": LEVELS,
     });
     files.push((format!("{DIR}/manifest.js"), script("m", 0, &manifest)));
+    drop(phase);
     files
 }
 

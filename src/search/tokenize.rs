@@ -124,6 +124,158 @@ pub fn prefixes(token: &str) -> impl Iterator<Item = &str> {
     (2..end).map(move |k| &token[..k])
 }
 
+/// A token packed into two words, so the index builder files postings
+/// without allocating a string per token. Ordered like the numbers it holds;
+/// [`Key::text`] gives the token back.
+///
+/// The top two bits say what it is: 1, one Han character; 2, a Han bigram
+/// (21 bits a character); 3, a digit or letter word of at most [`MAX_WORD`]
+/// characters, written in base 37 (0 pads, 1–10 digits, 11–36 letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    high: u64,
+    low: u64,
+}
+
+const HAN_ONE: u128 = 1 << 126;
+const HAN_TWO: u128 = 2 << 126;
+const WORD: u128 = 3 << 126;
+const TAG: u128 = 3 << 126;
+/// Places of a word key: one for every character of the longest word.
+const PLACES: usize = MAX_WORD;
+
+/// 37 to the power of each place of a word key, highest place first.
+const fn place_values() -> [u128; PLACES] {
+    let mut out = [0u128; PLACES];
+    let mut i = PLACES;
+    let mut value = 1u128;
+    while i > 0 {
+        i -= 1;
+        out[i] = value;
+        value *= 37;
+    }
+    out
+}
+const PLACE_VALUES: [u128; PLACES] = place_values();
+
+impl Key {
+    fn from_u128(value: u128) -> Key {
+        Key { high: (value >> 64) as u64, low: value as u64 }
+    }
+
+    fn value(self) -> u128 {
+        ((self.high as u128) << 64) | self.low as u128
+    }
+
+    fn han(c: char) -> Key {
+        Key::from_u128(HAN_ONE | c as u128)
+    }
+
+    fn bigram(a: char, b: char) -> Key {
+        Key::from_u128(HAN_TWO | ((a as u128) << 21) | b as u128)
+    }
+
+    /// True for a single Han character.
+    pub fn is_single_han(self) -> bool {
+        self.value() & TAG == HAN_ONE
+    }
+
+    /// A well-mixed hash of the key (for partitioning work, not for output).
+    pub fn mix(self) -> u64 {
+        (self.high ^ self.low.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The token as text.
+    pub fn text(self) -> String {
+        let value = self.value();
+        let char_at = |v: u128| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+        match value & TAG {
+            HAN_ONE => char_at(value).to_string(),
+            HAN_TWO => [char_at(value >> 21), char_at(value)].iter().collect(),
+            _ => {
+                let mut rest = value & !TAG;
+                let mut out = String::new();
+                for place in PLACE_VALUES {
+                    let digit = (rest / place) as u8;
+                    rest %= place;
+                    match digit {
+                        0 => break,
+                        1..=10 => out.push((b'0' + digit - 1) as char),
+                        _ => out.push((b'a' + digit - 11) as char),
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+fn word_digit(c: char) -> u128 {
+    if c.is_ascii_digit() { c as u128 - '0' as u128 + 1 } else { c as u128 - 'a' as u128 + 11 }
+}
+
+/// The tokens [`tokens`] gives in [`Mode::Index`], as keys, with the
+/// [`prefixes`] of every word: `emit(key, is_prefix)`. Nothing is allocated.
+pub fn index_keys(text: &str, mut emit: impl FnMut(Key, bool)) {
+    // The run being read: its class, the previous Han character, and for a
+    // word its key so far and its length.
+    let mut run = Class::Other;
+    let mut last = Class::Other;
+    let mut previous_han: Option<char> = None;
+    let mut word: u128 = 0;
+    let mut word_len = 0usize;
+    let end_word = |word: u128, len: usize, emit: &mut dyn FnMut(Key, bool)| {
+        if len == 0 {
+            return;
+        }
+        let kept = len.min(MAX_WORD);
+        // Prefixes: two characters or more, shorter than the word, at most MAX_PREFIX.
+        let mut prefix = WORD;
+        for (i, place) in PLACE_VALUES.iter().enumerate().take(kept.min(MAX_PREFIX + 1) - 1) {
+            prefix += (word / place % 37) * place;
+            if i >= 1 {
+                emit(Key::from_u128(prefix), true);
+            }
+        }
+        emit(Key::from_u128(WORD | word), false);
+    };
+    for c in text.chars().map(normalize_char) {
+        let k = class(c);
+        if k == Class::Other {
+            if !(last == Class::Han && is_space(c)) {
+                last = k;
+            }
+            continue;
+        }
+        let continues = run == k && last == k;
+        if !continues {
+            if run != Class::Han {
+                end_word(word, word_len, &mut emit);
+            }
+            word = 0;
+            word_len = 0;
+            previous_han = None;
+            run = k;
+        }
+        if k == Class::Han {
+            emit(Key::han(c), false);
+            if let Some(p) = previous_han {
+                emit(Key::bigram(p, c), false);
+            }
+            previous_han = Some(c);
+        } else {
+            if word_len < MAX_WORD {
+                word += word_digit(c) * PLACE_VALUES[word_len];
+            }
+            word_len += 1;
+        }
+        last = k;
+    }
+    if run != Class::Han {
+        end_word(word, word_len, &mut emit);
+    }
+}
+
 /// Text reduced to its token characters (separators removed), normalised: the
 /// form in which exact phrases are compared.
 pub fn compact(text: &str) -> String {
@@ -161,6 +313,42 @@ mod tests {
         assert!(q("，。！？《》 <script>").iter().all(|t| t == "script"));
         assert!(q("——……").is_empty());
         assert_eq!(compact("《行政 许可法》第20条"), "行政许可法第20条");
+    }
+
+    /// The keyed tokenizer gives exactly the tokens and prefixes of the
+    /// string one, as multisets.
+    #[test]
+    fn keys_match_tokens() {
+        let samples = [
+            "工商行政管理机关",
+            "总 则 第一条",
+            "12315热线，ＧＢ２７６０ pagefind",
+            "a",
+            "ab",
+            "法",
+            "第20条第（三）项",
+            "",
+            "——",
+            "x1y2 z",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "999999999999999999999999999999 工商",
+            "行政 许可 a 法",
+        ];
+        for text in samples {
+            let mut expected: Vec<(String, bool)> = Vec::new();
+            for token in tokens(text, Mode::Index) {
+                expected.extend(prefixes(&token).map(|p| (p.to_string(), true)));
+                expected.push((token, false));
+            }
+            let mut got: Vec<(String, bool)> = Vec::new();
+            index_keys(text, |key, prefix| got.push((key.text(), prefix)));
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{text}");
+        }
+        let mut singles = 0;
+        index_keys("工商", |key, _| singles += usize::from(key.is_single_han()));
+        assert_eq!(singles, 2);
     }
 
     #[test]
