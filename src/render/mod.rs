@@ -70,6 +70,10 @@ fn site_view(resolved: &Resolved) -> SiteView {
 /// grow with the size of the site.
 const NAV_DIRECTIVES: usize = 6;
 
+/// Above this many directives and laws, the home page leaves out their
+/// tables of contents.
+const HOME_TOC_LIMIT: usize = 30;
+
 /// The navigation targets (title, path from the root): the home page,
 /// directives (for small sites), pages, and the site-wide lists that have content.
 fn nav_targets(resolved: &Resolved) -> Vec<(String, String)> {
@@ -313,7 +317,7 @@ impl Renderer<'_> {
     }
 
     fn home(&self) -> Result<Vec<u8>, Diagnostic> {
-        let documents: Vec<DocumentView> = self
+        let mut documents: Vec<DocumentView> = self
             .resolved
             .documents
             .iter()
@@ -321,6 +325,11 @@ impl Renderer<'_> {
             .filter(|(_, d)| d.front.kind.has_clauses())
             .map(|(i, _)| document_view(self.resolved, i, "index.html", None))
             .collect();
+        // A home page that lists many documents lists them without their
+        // tables of contents, so that it does not grow with every clause.
+        if documents.len() > HOME_TOC_LIMIT {
+            documents.iter_mut().for_each(|d| d.toc.clear());
+        }
         let page = self.page_view(&self.site.title, "home", "index.html", Vec::new());
         self.render("home.html", "index.html", page, |c| c.insert("documents", &documents))
     }
@@ -336,6 +345,17 @@ impl Renderer<'_> {
         let page = self.page_view("搜索", "search", "search.html", crumbs);
         self.render("search.html", "search.html", page, |_| {})
     }
+}
+
+/// One page to render.
+enum Job<'l, 'r> {
+    List(&'l pages::ListPage<'r>),
+    Home,
+    NotFound,
+    Search,
+    StudyPlan,
+    Document(usize),
+    Handout(&'l handouts::HandoutScope<'r>),
 }
 
 /// A small page that sends the reader from an old path to the new one.
@@ -451,24 +471,32 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         nav: nav_targets(resolved),
     };
     let out = Collector { sink, paths: Default::default(), diagnostics: Default::default() };
-    let phase = crate::timings::phase("document pages");
-    (0..resolved.documents.len())
-        .into_par_iter()
-        .for_each(|i| out.take(&resolved.documents[i].output, renderer.document_page(i)));
+    // Every page is a job of its own; the large site-wide lists come first
+    // so that they overlap with the many small document pages.
+    let phase = crate::timings::phase("pages");
+    let lists = pages::list_pages(resolved);
+    let scopes = handouts::scopes(resolved);
+    let mut jobs: Vec<Job<'_, '_>> = lists.iter().map(Job::List).collect();
+    jobs.extend([Job::Home, Job::NotFound, Job::Search, Job::StudyPlan]);
+    jobs.extend((0..resolved.documents.len()).map(Job::Document));
+    jobs.extend(scopes.iter().map(Job::Handout));
+    jobs.par_iter().with_max_len(1).for_each(|job| match job {
+        Job::List(list) => {
+            let (path, result) = pages::render_list(&renderer, list);
+            out.take(&path, result);
+        }
+        Job::Home => out.take("index.html", renderer.home()),
+        Job::NotFound => out.take("404.html", renderer.not_found()),
+        Job::Search => out.take("search.html", renderer.search_page()),
+        Job::StudyPlan => {
+            if let Some(result) = handouts::render_study_plan(&renderer) {
+                out.take(handouts::STUDY_PLAN_PAGE, result);
+            }
+        }
+        Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
+        Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
+    });
     drop(phase);
-    let phase = crate::timings::phase("lists and handouts");
-    out.take("index.html", renderer.home());
-    out.take("404.html", renderer.not_found());
-    out.take("search.html", renderer.search_page());
-    for (path, result) in pages::render_lists(&renderer) {
-        out.take(&path, result);
-    }
-    handouts::scopes(resolved)
-        .par_iter()
-        .for_each(|scope| out.take(&scope.path, handouts::render_handout(&renderer, scope)));
-    if let Some(result) = handouts::render_study_plan(&renderer) {
-        out.take(handouts::STUDY_PLAN_PAGE, result);
-    }
     for doc in &resolved.documents {
         for alias in &doc.front.aliases {
             let alias = alias.trim_start_matches('/');
@@ -487,7 +515,6 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             }
         }
     }
-    drop(phase);
     let phase = crate::timings::phase("search index");
     let files = crate::search::index_files(resolved);
     drop(phase);

@@ -44,14 +44,33 @@ fn clause_link(linker: &Linker<'_>, target: &ClauseRef) -> LinkView {
     LinkView { title: linker.citation_of(target), url: linker.url_of(target) }
 }
 
-/// Renders every list page the site has.
-pub(super) fn render_lists(renderer: &Renderer<'_>) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+/// One list page to render.
+pub(super) enum ListPage<'a> {
+    /// A site-wide list (title, path), from [`special_pages`].
+    Special(&'static str, &'static str),
+    /// The page of one tag.
+    Tag(&'a str),
+}
+
+/// Every list page the site has, each rendered on its own by [`render_list`].
+pub(super) fn list_pages(resolved: &Resolved) -> Vec<ListPage<'_>> {
+    let mut out: Vec<ListPage<'_>> =
+        special_pages(resolved).into_iter().map(|(title, path)| ListPage::Special(title, path)).collect();
+    out.extend(resolved.links.tags.keys().map(|name| ListPage::Tag(name)));
+    out
+}
+
+/// Renders one list page: its output path and bytes.
+pub(super) fn render_list(renderer: &Renderer<'_>, list: &ListPage<'_>) -> (String, Result<Vec<u8>, Diagnostic>) {
     let resolved = renderer.resolved;
     let links = &resolved.links;
     let home =
         |path: &str| vec![LinkView { title: renderer.site.title.clone(), url: relative_url(path, "index.html") }];
-    let mut out = Vec::new();
-    for (title, path) in special_pages(resolved) {
+    let (title, path) = match *list {
+        ListPage::Special(title, path) => (title, path),
+        ListPage::Tag(name) => return render_tag(renderer, name),
+    };
+    {
         let linker = Linker::new(resolved, renderer.terms.as_ref(), path, None);
         let page = renderer.page_view(title, path.trim_end_matches(".html"), path, home(path));
         let result = match path {
@@ -116,13 +135,22 @@ pub(super) fn render_lists(renderer: &Renderer<'_>) -> Vec<(String, Result<Vec<u
                 renderer.render("tags.html", path, page, |c| c.insert("tags", &tags))
             }
         };
-        out.push((path.to_string(), result));
+        (path.to_string(), result)
     }
-    for (name, docs) in &links.tags {
+}
+
+/// Renders the page of one tag.
+fn render_tag(renderer: &Renderer<'_>, name: &str) -> (String, Result<Vec<u8>, Diagnostic>) {
+    let resolved = renderer.resolved;
+    let links = &resolved.links;
+    let home =
+        |path: &str| vec![LinkView { title: renderer.site.title.clone(), url: relative_url(path, "index.html") }];
+    {
+        let docs = links.tags.get(name).map_or(&[][..], Vec::as_slice);
         let path = tag_page(name);
         let linker = Linker::new(resolved, None, &path, None);
         let tag = TagView {
-            name: name.clone(),
+            name: name.to_string(),
             url: String::new(),
             documents: docs
                 .iter()
@@ -135,7 +163,7 @@ pub(super) fn render_lists(renderer: &Renderer<'_>) -> Vec<(String, Result<Vec<u
         let mut crumbs = home(&path);
         crumbs.push(LinkView { title: "标签".into(), url: relative_url(&path, TAGS_PAGE) });
         let page = renderer.page_view(&format!("标签：{name}"), "tag", &path, crumbs);
-        out.push((path.clone(), renderer.render("tag.html", &path, page, |c| c.insert("tag", &tag))));
+        let result = renderer.render("tag.html", &path, page, |c| c.insert("tag", &tag));
+        (path, result)
     }
-    out
 }

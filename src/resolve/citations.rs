@@ -5,7 +5,8 @@
 //! `opinions#sec_1` or a bare id to a [`ClauseRef`], or explains why not with
 //! the nearest existing citations.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Body, Document, nearest};
 use crate::clause::{Clause, ClauseKind};
@@ -42,12 +43,36 @@ pub struct CitationError {
     pub ambiguous: bool,
 }
 
+/// One document's citation paths (normalised path → clause id) and clause
+/// information (id → info).
+fn index_document(doc: &Document) -> (HashMap<String, String>, HashMap<String, ClauseInfo>) {
+    let mut paths = HashMap::default();
+    let mut info = HashMap::default();
+    if let Body::Clauses(tree) = &doc.body {
+        tree.walk(|clause, ancestors| {
+            let path = citation_path(clause, ancestors, tree.statute);
+            let citation = format!("《{}》{path}", doc.short_title());
+            if !clause.cite.is_empty() {
+                paths.entry(normalize(&path)).or_insert_with(|| clause.id.clone());
+                // Items of an article's first paragraph are cited without
+                // it too: 第二条第（一）项 for 第二条第一款第（一）项.
+                if tree.statute && clause.id.contains("__para_1__") {
+                    paths.entry(normalize(&path.replacen("第一款", "", 1))).or_insert_with(|| clause.id.clone());
+                }
+            }
+            paths.entry(clause.id.clone()).or_insert_with(|| clause.id.clone());
+            info.insert(clause.id.clone(), ClauseInfo { citation, text: clause.text.clone(), path });
+        });
+    }
+    (paths, info)
+}
+
 /// Every citable clause of the site.
 #[derive(Debug, Default, Clone)]
 pub struct CitationIndex {
     names: HashMap<String, usize>,
     paths: Vec<HashMap<String, String>>,
-    info: HashMap<(usize, String), ClauseInfo>,
+    info: Vec<HashMap<String, ClauseInfo>>,
     short_titles: Vec<String>,
     kinds: Vec<Kind>,
 }
@@ -88,43 +113,27 @@ pub fn citation_path(clause: &Clause, ancestors: &[&Clause], statute: bool) -> S
 impl CitationIndex {
     /// Indexes every clause of every directive and law.
     pub fn build(documents: &[Document]) -> CitationIndex {
+        // Each document's clauses are indexed on their own, in parallel.
+        let per_document: Vec<(HashMap<String, String>, HashMap<String, ClauseInfo>)> =
+            documents.par_iter().map(index_document).collect();
         let mut index = CitationIndex::default();
         for (i, doc) in documents.iter().enumerate() {
             index.short_titles.push(doc.short_title().to_string());
             index.kinds.push(doc.front.kind);
-            let mut paths = HashMap::new();
             if doc.front.kind != Kind::Annotation {
                 let slug = doc.output.trim_end_matches(".html").to_string();
                 for name in [doc.short_title(), doc.front.title.as_str(), slug.as_str()] {
                     index.names.entry(normalize(name)).or_insert(i);
                 }
             }
-            if let Body::Clauses(tree) = &doc.body {
-                tree.walk(|clause, ancestors| {
-                    let path = citation_path(clause, ancestors, tree.statute);
-                    let citation = format!("《{}》{path}", doc.short_title());
-                    if !clause.cite.is_empty() {
-                        paths.entry(normalize(&path)).or_insert_with(|| clause.id.clone());
-                        // Items of an article's first paragraph are cited without
-                        // it too: 第二条第（一）项 for 第二条第一款第（一）项.
-                        if tree.statute && clause.id.contains("__para_1__") {
-                            paths
-                                .entry(normalize(&path.replacen("第一款", "", 1)))
-                                .or_insert_with(|| clause.id.clone());
-                        }
-                    }
-                    paths.entry(clause.id.clone()).or_insert_with(|| clause.id.clone());
-                    index.info.insert((i, clause.id.clone()), ClauseInfo { citation, text: clause.text.clone(), path });
-                });
-            }
-            index.paths.push(paths);
         }
+        (index.paths, index.info) = per_document.into_iter().unzip();
         index
     }
 
     /// What is known about a clause.
     pub fn info(&self, doc: usize, id: &str) -> Option<&ClauseInfo> {
-        self.info.get(&(doc, id.to_string()))
+        self.info.get(doc)?.get(id)
     }
 
     /// The document whose short title, title or slug is `name` (《》 optional).

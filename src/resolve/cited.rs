@@ -82,7 +82,8 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
         if short != key && !entry.short_names.contains(&short) {
             entry.short_names.push(short);
         }
-        if !entry.cited_by.contains(&at) {
+        // Clauses are visited once each, in order: a repeat is the last entry.
+        if entry.cited_by.last() != Some(&at) {
             entry.cited_by.push(at);
         }
     };
@@ -101,9 +102,8 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
             }
         }
     }
-    let mut out: Vec<CitedDocument> = by_title.into_values().collect();
-    out.sort_by_key(|c| order.iter().position(|t| *t == c.title));
-    out
+    // In order of first citation.
+    order.into_iter().filter_map(|title| by_title.remove(&title)).collect()
 }
 
 #[cfg(test)]

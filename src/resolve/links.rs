@@ -101,7 +101,7 @@ pub(super) fn link(
     let phase = crate::timings::phase("reference graph");
     let (graph, mut diagnostics) = references::build_graph(documents, &index);
     drop(phase);
-    let phase = crate::timings::phase("abbreviations, terms, cited, timeline");
+    let phase = crate::timings::phase("abbreviations and terms");
     let abbreviations = terms::Abbreviations::new(collect_abbreviations(documents));
     let (glossary, glossary_problems) = match glossary_source {
         Some((path, text)) => terms::load_glossary(path, text, &index),
@@ -109,7 +109,11 @@ pub(super) fn link(
     };
     diagnostics.extend(glossary_problems);
     let term_usage = term_usage(documents, &glossary);
+    drop(phase);
+    let phase = crate::timings::phase("cited documents");
     let cited = cited::collect(documents, &index, &abbreviations);
+    drop(phase);
+    let phase = crate::timings::phase("timeline");
     let timeline = timeline::collect(documents);
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, doc) in documents.iter().enumerate() {

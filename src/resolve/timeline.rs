@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::citations::ClauseRef;
@@ -58,23 +59,34 @@ pub fn period_of(sentence: &str) -> Option<(String, (u16, u16, u8))> {
 
 /// Collects the dated tasks of every directive, in time order.
 pub fn collect(documents: &[Document]) -> Vec<TimelineEntry> {
-    let mut entries = Vec::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) else { continue };
-        tree.walk(|clause, _| {
-            for sentence in clause.text.split_inclusive('。') {
-                let sentence = sentence.trim();
-                if let Some((period, sort)) = period_of(sentence) {
-                    entries.push(TimelineEntry {
-                        period,
-                        sort,
-                        sentence: sentence.to_string(),
-                        clause: ClauseRef { doc: i, id: Some(clause.id.clone()) },
-                    });
-                }
+    // Documents are read in parallel; their entries are joined in site order.
+    let mut entries: Vec<TimelineEntry> = documents
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, doc)| {
+            let mut found = Vec::new();
+            if let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) {
+                tree.walk(|clause, _| {
+                    for sentence in clause.text.split_inclusive('。') {
+                        let sentence = sentence.trim();
+                        // Every period names a year: skip the pattern where none can match.
+                        if !sentence.contains('年') {
+                            continue;
+                        }
+                        if let Some((period, sort)) = period_of(sentence) {
+                            found.push(TimelineEntry {
+                                period,
+                                sort,
+                                sentence: sentence.to_string(),
+                                clause: ClauseRef { doc: i, id: Some(clause.id.clone()) },
+                            });
+                        }
+                    }
+                });
             }
-        });
-    }
+            found
+        })
+        .collect();
     entries.sort_by(|a, b| a.sort.cmp(&b.sort).then_with(|| a.period.cmp(&b.period)));
     entries
 }
