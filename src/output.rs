@@ -53,6 +53,22 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}-{}-{nanos}", std::process::id()))
 }
 
+/// Removes a folder and everything in it, its files in parallel (a site has
+/// tens of thousands); what cannot be removed is left behind silently, as the
+/// new output is already in place.
+fn remove_tree(dir: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A fresh folder beside the output folder that receives the new site file
 /// by file; [`Staging::commit`] swaps it in, and dropping it uncommitted
 /// removes it, leaving the previous output untouched.
@@ -108,7 +124,7 @@ impl Staging {
         }
         self.committed = true;
         if let Some(old) = previous {
-            let _ = std::fs::remove_dir_all(old);
+            remove_tree(&old);
         }
         Ok(())
     }

@@ -473,30 +473,37 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     let out = Collector { sink, paths: Default::default(), diagnostics: Default::default() };
     // Every page is a job of its own; the large site-wide lists come first
     // so that they overlap with the many small document pages.
-    let phase = crate::timings::phase("pages");
     let lists = pages::list_pages(resolved);
     let scopes = handouts::scopes(resolved);
     let mut jobs: Vec<Job<'_, '_>> = lists.iter().map(Job::List).collect();
     jobs.extend([Job::Home, Job::NotFound, Job::Search, Job::StudyPlan]);
     jobs.extend((0..resolved.documents.len()).map(Job::Document));
     jobs.extend(scopes.iter().map(Job::Handout));
-    jobs.par_iter().with_max_len(1).for_each(|job| match job {
-        Job::List(list) => {
-            let (path, result) = pages::render_list(&renderer, list);
-            out.take(&path, result);
-        }
-        Job::Home => out.take("index.html", renderer.home()),
-        Job::NotFound => out.take("404.html", renderer.not_found()),
-        Job::Search => out.take("search.html", renderer.search_page()),
-        Job::StudyPlan => {
-            if let Some(result) = handouts::render_study_plan(&renderer) {
-                out.take(handouts::STUDY_PLAN_PAGE, result);
+    // The search index is built while the pages render.
+    let render_pages = || {
+        let _phase = crate::timings::phase("pages");
+        jobs.par_iter().with_max_len(1).for_each(|job| match job {
+            Job::List(list) => {
+                let (path, result) = pages::render_list(&renderer, list);
+                out.take(&path, result);
             }
-        }
-        Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
-        Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
-    });
-    drop(phase);
+            Job::Home => out.take("index.html", renderer.home()),
+            Job::NotFound => out.take("404.html", renderer.not_found()),
+            Job::Search => out.take("search.html", renderer.search_page()),
+            Job::StudyPlan => {
+                if let Some(result) = handouts::render_study_plan(&renderer) {
+                    out.take(handouts::STUDY_PLAN_PAGE, result);
+                }
+            }
+            Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
+            Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
+        })
+    };
+    let build_index = || {
+        let _phase = crate::timings::phase("search index");
+        crate::search::index_files(resolved)
+    };
+    let ((), search_files) = rayon::join(render_pages, build_index);
     for doc in &resolved.documents {
         for alias in &doc.front.aliases {
             let alias = alias.trim_start_matches('/');
@@ -515,11 +522,8 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             }
         }
     }
-    let phase = crate::timings::phase("search index");
-    let files = crate::search::index_files(resolved);
-    drop(phase);
     let phase = crate::timings::phase("search write");
-    files.into_par_iter().for_each(|(path, bytes)| out.put(&path, bytes));
+    search_files.into_par_iter().for_each(|(path, bytes)| out.put(&path, bytes));
     drop(phase);
     for (name, bytes) in &theme.statics {
         out.put(&format!("static/{name}"), bytes.clone());

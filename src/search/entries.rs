@@ -6,6 +6,7 @@
 //! the weighted text fields the index is built from.
 
 use pulldown_cmark::{Event, TagEnd};
+use rayon::prelude::*;
 
 use crate::clause::numbering::parse_cn_numeral;
 use crate::clause::{Clause, ClauseKind};
@@ -221,13 +222,18 @@ fn document_entry(doc: &Document) -> Entry {
 
 /// Every entry of the site, in site order.
 pub fn collect(resolved: &Resolved) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for doc in &resolved.documents {
-        out.push(document_entry(doc));
-        if let Body::Clauses(tree) = &doc.body {
-            clause_entries(doc, tree, &mut out);
-        }
-    }
+    // Documents in parallel; their entries joined in site order.
+    let mut out: Vec<Entry> = resolved
+        .documents
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut entries = vec![document_entry(doc)];
+            if let Body::Clauses(tree) = &doc.body {
+                clause_entries(doc, tree, &mut entries);
+            }
+            entries
+        })
+        .collect();
     for term in &resolved.links.glossary {
         let mut names = vec![term.term.clone()];
         names.extend(term.aliases.iter().cloned());

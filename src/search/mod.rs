@@ -37,9 +37,9 @@ pub const B: f32 = 0.75;
 /// Number of levels a posting's BM25 weight is quantised to.
 pub const LEVELS: u32 = 8;
 /// Bytes of postings aimed at per shard.
-const SHARD_BYTES: usize = 4 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
 /// Bytes of stored text aimed at per document-store chunk.
-const CHUNK_BYTES: usize = 2 * 1024;
+const CHUNK_BYTES: usize = 8 * 1024;
 /// Characters of an entry's text kept for snippets and phrase checks.
 const STORED_CHARS: usize = 1200;
 
@@ -98,24 +98,29 @@ fn entry_length(entry: &Entry) -> f32 {
     len
 }
 
-/// An entry's weighted frequency of every token it holds, repeats summed.
-fn frequencies(entry: &Entry, out: &mut FxHashMap<Key, f32>) {
-    out.clear();
-    for (weight, text) in &entry.fields {
-        let weight = *weight;
-        tokenize::index_keys(text, |key, prefix| {
-            *out.entry(key).or_default() += if prefix { weight * PREFIX } else { weight };
-        });
-    }
-}
-
 /// A token's postings within one range of entries, already encoded: the
 /// first posting is kept apart, since its gap depends on the range before.
+/// The posting of the entry being read (`open`) is still being summed.
 struct Piece {
     first: u32,
     first_level: u32,
     last: u32,
     rest: String,
+    open: u32,
+    open_weight: f32,
+}
+
+impl Piece {
+    /// Encodes the posting of the entry being read.
+    fn close(&mut self, level_of: impl Fn(u32, f32) -> u32) {
+        let level = level_of(self.open, self.open_weight);
+        if self.open == self.first {
+            self.first_level = level;
+        } else {
+            push_number(&mut self.rest, (self.open - self.last) * LEVELS + level);
+        }
+        self.last = self.open;
+    }
 }
 
 /// Ranges of entries per thread in the indexing pass (a few, to balance).
@@ -145,15 +150,22 @@ fn script(kind: &str, id: usize, data: &serde_json::Value) -> Vec<u8> {
 /// Appends `text` as a JSON string.
 fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let mut clean = 0;
+    for (at, b) in text.bytes().enumerate() {
+        // Only `"`, `\` and control characters are escaped; all are ASCII, so
+        // `at` is always a character boundary.
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&text[clean..at]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                _ => out.push_str(&format!("\\u{b:04x}")),
+            }
+            clean = at + 1;
         }
     }
+    out.push_str(&text[clean..]);
     out.push('"');
 }
 
@@ -172,9 +184,10 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
     let lengths: Vec<f32> = entries.par_iter().map(entry_length).collect();
     // Summed in entry order: a parallel float sum could differ run to run.
     let avg = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    // BM25's saturation: a weighted frequency w scores w / (w + norm).
+    let norms: Vec<f32> = lengths.iter().map(|len| K1 * (1.0 - B + B * len / avg)).collect();
     let level_of = |entry: u32, w: f32| {
-        let norm = K1 * (1.0 - B + B * lengths[entry as usize] / avg);
-        let impact = w * (K1 + 1.0) / (w + norm) / (K1 + 1.0);
+        let impact = w / (w + norms[entry as usize]);
         ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1
     };
     drop(phase);
@@ -189,23 +202,35 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(r, chunk)| {
             let mut pieces: FxHashMap<Key, Piece> = FxHashMap::default();
-            let mut tf = FxHashMap::default();
             for (i, entry) in chunk.iter().enumerate() {
                 let number = (r * range + i) as u32;
-                frequencies(entry, &mut tf);
-                for (&key, &w) in &tf {
-                    let level = level_of(number, w);
-                    match pieces.get_mut(&key) {
-                        Some(piece) => {
-                            push_number(&mut piece.rest, (number - piece.last) * LEVELS + level);
-                            piece.last = number;
+                for (weight, text) in &entry.fields {
+                    tokenize::index_keys(text, |key, prefix| {
+                        let w = if prefix { weight * PREFIX } else { *weight };
+                        match pieces.get_mut(&key) {
+                            Some(piece) if piece.open == number => piece.open_weight += w,
+                            Some(piece) => {
+                                piece.close(level_of);
+                                piece.open = number;
+                                piece.open_weight = w;
+                            }
+                            None => {
+                                let piece = Piece {
+                                    first: number,
+                                    first_level: 0,
+                                    last: number,
+                                    rest: String::new(),
+                                    open: number,
+                                    open_weight: w,
+                                };
+                                pieces.insert(key, piece);
+                            }
                         }
-                        None => {
-                            let piece = Piece { first: number, first_level: level, last: number, rest: String::new() };
-                            pieces.insert(key, piece);
-                        }
-                    }
+                    });
                 }
+            }
+            for piece in pieces.values_mut() {
+                piece.close(level_of);
             }
             let mut parts: Vec<Vec<(Key, Piece)>> = (0..PARTS).map(|_| Vec::new()).collect();
             for (key, piece) in pieces {
@@ -330,6 +355,15 @@ mod tests {
             crumb: vec![url.into()],
             text: text.into(),
             fields: vec![(entries::TEXT, text.into())],
+        }
+    }
+
+    #[test]
+    fn json_strings_match_serde() {
+        for text in ["", "工商\"引号\"", "a\\b\nc\td\u{1}", "《法》</script>"] {
+            let mut out = String::new();
+            push_json_string(&mut out, text);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
         }
     }
 
