@@ -12,7 +12,7 @@
 //! ```
 //!
 //! [`check`] renders into memory and stops there (the preview server serves
-//! that). [`build`] renders through [`render::render_into`] straight into an
+//! that, and renders single changed pages on top of it with [`incremental`]). [`build`] renders through [`render::render_into`] straight into an
 //! [`output::Staging`] folder, page by page, and swaps it in: the same stages,
 //! without holding the whole site in memory.
 
@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod import;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod output;
@@ -174,17 +175,26 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
 
 /// Loads, resolves and renders in memory; writes nothing.
 pub fn check(options: &BuildOptions) -> Outcome {
+    check_keeping(options).0
+}
+
+/// [`check`], also handing back the resolved site and its theme when it
+/// succeeded, so that a later change can be rendered on top of it (see
+/// [`incremental`]).
+pub fn check_keeping(options: &BuildOptions) -> (Outcome, Option<incremental::Snapshot>) {
     let Prepared { resolved, theme, mut diagnostics, sources, coverage } = match prepare(options) {
         Ok(p) => p,
-        Err(outcome) => return *outcome,
+        Err(outcome) => return (*outcome, None),
     };
     let mut rendered = resolved.render(&theme);
     diagnostics.append(&mut rendered.diagnostics);
     let files = rendered.files.len();
     if has_errors(&diagnostics) {
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files };
+        let outcome = Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files };
+        return (outcome, None);
     }
-    Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered), coverage, files }
+    let outcome = Outcome { status: Status::Success, diagnostics, sources, rendered: Some(rendered), coverage, files };
+    (outcome, Some(incremental::Snapshot::new(options.root.clone(), resolved, theme)))
 }
 
 /// Runs the whole pipeline, writing each page into a staging folder as soon

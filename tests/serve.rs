@@ -245,6 +245,38 @@ fn edits_reload_and_errors_show_until_fixed() {
     server.stop();
 }
 
+/// The search index as served: every file under `search/`, fetched through
+/// the manifest (its document chunks hold the indexed texts).
+fn served_search_text(server: &Server) -> String {
+    let manifest = get(server, "/search/manifest.js").text();
+    let json = manifest.trim().trim_start_matches("shiyiSearch(\"m\",0,").trim_end_matches(");");
+    let manifest: serde_json::Value = serde_json::from_str(json).unwrap();
+    let docs = manifest["docs"].as_u64().unwrap();
+    let per = manifest["per"].as_u64().unwrap();
+    (0..docs.div_ceil(per)).map(|chunk| get(server, &format!("/search/d/{chunk}.js")).text()).collect()
+}
+
+#[test]
+fn a_body_edit_renders_its_page_at_once_and_the_search_index_after() {
+    let (_dir, root) = fixture();
+    let server = serve(&root);
+    let mut events = tab(&server);
+    let before = get(&server, "/index.html").text();
+    edit(&root, "content/about.md", "本站收录", "本站现已收录检索测试词");
+    events.until("reload");
+    assert!(get(&server, "/about.html").text().contains("本站现已收录检索测试词"));
+    // Pages the body does not show are served as they were (same bytes).
+    let after = get(&server, "/index.html").text();
+    assert_eq!(before.replace(&build_of(&before), ""), after.replace(&build_of(&after), ""));
+    // Once the editor pauses, the search index catches up, without a reload.
+    let started = Instant::now();
+    while !served_search_text(&server).contains("检索测试词") {
+        assert!(started.elapsed() < WAIT, "the search index never caught up with the edit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.stop();
+}
+
 #[test]
 fn fixing_back_to_the_served_text_clears_the_overlay_without_reload() {
     let (_dir, root) = fixture();

@@ -105,6 +105,18 @@ fn clause_ids(clause: &Clause) -> Vec<String> {
     ids
 }
 
+/// The handouts that print the body of document `doc` (an annotation).
+pub fn scopes_showing(resolved: &Resolved, doc: usize) -> Vec<HandoutScope<'_>> {
+    let mut annotated: Vec<usize> = resolved.links.graph.annotates[doc].iter().map(|t| t.doc).collect();
+    annotated.sort_unstable();
+    annotated.dedup();
+    annotated
+        .into_iter()
+        .flat_map(|d| scopes_of(resolved, d))
+        .filter(|scope| scope_annotations(resolved, scope).0.contains(&doc))
+        .collect()
+}
+
 /// Annotations of the scope, in clause order (whole-document ones first), and
 /// the number of characters of text they and the clauses hold.
 fn scope_annotations(resolved: &Resolved, scope: &HandoutScope<'_>) -> (Vec<usize>, usize) {

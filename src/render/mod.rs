@@ -459,6 +459,31 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
     Rendered { files, diagnostics }
 }
 
+/// Renders again the pages that show the body of document `doc`: its own
+/// page, the handouts that print it and the study plan (which counts its
+/// reading time). Used by the preview server when only that body changed.
+pub fn render_body_pages(resolved: &Resolved, theme: &Theme, doc: usize) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+    let renderer = Renderer {
+        resolved,
+        theme,
+        site: site_view(resolved),
+        terms: linker::glossary_matcher(resolved),
+        nav: nav_targets(resolved),
+    };
+    let mut out = vec![(resolved.documents[doc].output.clone(), renderer.document_page(doc))];
+    let scopes = handouts::scopes_showing(resolved, doc);
+    out.extend(
+        scopes
+            .par_iter()
+            .map(|scope| (scope.path.clone(), handouts::render_handout(&renderer, scope)))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(result) = handouts::render_study_plan(&renderer) {
+        out.push((handouts::STUDY_PLAN_PAGE.to_string(), result));
+    }
+    out
+}
+
 /// Renders every output file of the site, handing each to `sink` as soon as
 /// it is made (pages are rendered in parallel); returns the problems found,
 /// sorted.

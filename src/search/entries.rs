@@ -223,17 +223,23 @@ fn document_entry(doc: &Document) -> Entry {
 /// Every entry of the site, in site order.
 pub fn collect(resolved: &Resolved) -> Vec<Entry> {
     // Documents in parallel; their entries joined in site order.
-    let mut out: Vec<Entry> = resolved
-        .documents
-        .par_iter()
-        .flat_map_iter(|doc| {
-            let mut entries = vec![document_entry(doc)];
-            if let Body::Clauses(tree) = &doc.body {
-                clause_entries(doc, tree, &mut entries);
-            }
-            entries
-        })
-        .collect();
+    let mut out: Vec<Entry> = resolved.documents.par_iter().flat_map_iter(of_document).collect();
+    out.extend(of_glossary(resolved));
+    out
+}
+
+/// The entries of one document: the document itself, then its clauses.
+pub fn of_document(doc: &Document) -> Vec<Entry> {
+    let mut entries = vec![document_entry(doc)];
+    if let Body::Clauses(tree) = &doc.body {
+        clause_entries(doc, tree, &mut entries);
+    }
+    entries
+}
+
+/// The entries of the glossary's terms.
+pub fn of_glossary(resolved: &Resolved) -> Vec<Entry> {
+    let mut out = Vec::new();
     for term in &resolved.links.glossary {
         let mut names = vec![term.term.clone()];
         names.extend(term.aliases.iter().cloned());

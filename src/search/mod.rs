@@ -20,6 +20,8 @@
 pub mod entries;
 pub mod tokenize;
 
+use std::borrow::Borrow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -178,10 +180,10 @@ pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The index files for a list of entries.
-pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
+pub fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Vec<(String, Vec<u8>)> {
     // Pass 1: every entry's length, for BM25's length normalisation.
     let phase = crate::timings::phase("search lengths");
-    let lengths: Vec<f32> = entries.par_iter().map(entry_length).collect();
+    let lengths: Vec<f32> = entries.par_iter().map(|e| entry_length(e.borrow())).collect();
     // Summed in entry order: a parallel float sum could differ run to run.
     let avg = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
     // BM25's saturation: a weighted frequency w scores w / (w + norm).
@@ -204,7 +206,7 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
             let mut pieces: FxHashMap<Key, Piece> = FxHashMap::default();
             for (i, entry) in chunk.iter().enumerate() {
                 let number = (r * range + i) as u32;
-                for (weight, text) in &entry.fields {
+                for (weight, text) in &entry.borrow().fields {
                     tokenize::index_keys(text, |key, prefix| {
                         let w = if prefix { weight * PREFIX } else { *weight };
                         match pieces.get_mut(&key) {
@@ -241,7 +243,7 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
         .collect();
     if std::env::var_os("SHIYI_COUNTS").is_some() {
         let pieces: usize = ranges.iter().flat_map(|p| p.iter().map(Vec::len)).sum();
-        let bytes: usize = entries.iter().flat_map(|e| e.fields.iter().map(|f| f.1.len())).sum();
+        let bytes: usize = entries.iter().flat_map(|e| e.borrow().fields.iter().map(|f| f.1.len())).sum();
         eprintln!("entries {} ranges {} pieces {pieces} field bytes {bytes}", entries.len(), ranges.len());
     }
     drop(phase);
@@ -299,8 +301,8 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
         .collect();
     // Chunks hold a fixed number of entries, so the browser finds an entry's
     // chunk without a table.
-    let stored: Vec<&str> = entries.iter().map(|e| stored_text(&e.text)).collect();
-    let mut sizes: Vec<usize> = entries.iter().zip(&stored).map(|(e, t)| e.url.len() + t.len() + 24).collect();
+    let stored: Vec<&str> = entries.iter().map(|e| stored_text(&e.borrow().text)).collect();
+    let mut sizes: Vec<usize> = entries.iter().zip(&stored).map(|(e, t)| e.borrow().url.len() + t.len() + 24).collect();
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1).max(1);
     let per = (CHUNK_BYTES / median).clamp(1, 256);
@@ -310,6 +312,7 @@ pub fn build(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
         .map(|(chunk, rows)| {
             let mut data = format!("shiyiSearch(\"d\",{chunk},[");
             for (i, e) in rows.iter().enumerate() {
+                let e = e.borrow();
                 data.push_str(if i == 0 { "[" } else { ",[" });
                 push_json_string(&mut data, &e.url);
                 data.push_str(",[");

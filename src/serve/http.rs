@@ -281,7 +281,7 @@ fn respond(site: &Site, target: &str) -> Response {
             Lookup::File(key) => {
                 let bytes = &site_files[&key];
                 let ctype = content_type(&key);
-                let body = if ctype.starts_with("text/html") { inject_script(bytes, &site.id) } else { bytes.clone() };
+                let body = if ctype.starts_with("text/html") { inject_script(bytes, &site.id) } else { bytes.to_vec() };
                 Response::new(200, ctype, body)
             }
             Lookup::Redirect(location) => {

@@ -2,14 +2,19 @@
 //! rebuild on every change and reload the open tabs.
 //!
 //! Takes [`ServeOptions`]; gives a running [`Server`]. Nothing is written to
-//! disk: each build is [`crate::check`], whose [`Rendered`](crate::render::Rendered)
-//! files are served straight from memory. The last good build stays served
-//! while a broken file fails the next one; its diagnostics go to the terminal
-//! and, as an overlay, to every open tab.
+//! disk: a whole build is [`crate::check_keeping`], whose
+//! [`Rendered`](crate::render::Rendered) files are served straight from
+//! memory. An edit of an annotation's or page's body that leaves its
+//! cross-links alone renders only the pages that print that body
+//! ([`crate::incremental`]); the search index follows on a thread of its own
+//! once the editor pauses. The last good build stays served while a broken
+//! file fails the next one; its diagnostics go to the terminal and, as an
+//! overlay, to every open tab.
 //!
 //! ```text
-//! watch.rs   notify events → filtered, bursts coalesced → one rebuild each
-//! mod.rs     rebuild → swap the served site (Arc) or publish the diagnostics
+//! watch.rs   notify events → filtered, bursts coalesced → one batch of paths each
+//! mod.rs     batch → pages rendered on top of the last build, or a whole build →
+//!            swap the served site (Arc) or publish the diagnostics
 //! http.rs    GET/HEAD from memory; the live script is injected into HTML here only
 //! events.rs  /__shiyi/events: `reload`, `build-error`, `ok` to each open tab
 //! live.js    /__shiyi/live.js: reload keeping the reader's place; error overlay
@@ -22,15 +27,16 @@ mod watch;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic::{Severity, render_plain};
+use crate::incremental::Snapshot;
 use crate::{BuildOptions, Outcome, Status};
-use watch::{Batcher, Msg};
+use watch::{Batch, Batcher, Msg, Next};
 
 /// The script every served HTML page loads (never part of `build` output).
 pub const LIVE_JS: &str = include_str!("live.js");
@@ -92,10 +98,13 @@ impl std::fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
+/// The files of a build, shared between the builds that change only some.
+pub(crate) type Files = BTreeMap<String, Arc<Vec<u8>>>;
+
 /// One build as served: its id and its files (`None` until a build succeeds).
 pub(crate) struct Site {
     id: String,
-    files: Option<BTreeMap<String, Vec<u8>>>,
+    files: Option<Files>,
 }
 
 /// What the open tabs are told (guarded by [`State::live`]).
@@ -116,6 +125,9 @@ pub(crate) struct State {
     stopping: AtomicBool,
     connections: AtomicUsize,
     streams: AtomicUsize,
+    /// Bumped by every whole build and search refresh: a refresh finished
+    /// for an older generation is not served.
+    search_generation: AtomicU64,
 }
 
 impl State {
@@ -128,19 +140,119 @@ impl State {
     }
 }
 
-/// The builder: the options, a prefix unique to this server run, and a count.
+/// The builder: the options, a prefix unique to this server run, a count,
+/// and the last good build to render small changes on top of.
 struct Builder {
     options: BuildOptions,
     run: String,
     builds: u64,
+    snapshot: Option<Snapshot>,
+    /// True when pages changed since the search index was last built.
+    search_stale: bool,
 }
 
+/// How long the editor must pause before the search index catches up with
+/// pages that were rendered on their own.
+const SEARCH_IDLE: Duration = Duration::from_millis(300);
+
 impl Builder {
+    /// Serves a whole new build (the open tabs are told by [`Self::notify`]);
+    /// a search index still being made for an older one is dropped.
+    fn publish(&mut self, state: &State, files: Files) {
+        self.builds += 1;
+        let site = Site { id: format!("{}-{}", self.run, self.builds), files: Some(files) };
+        let mut served = state.site.write().unwrap_or_else(|e| e.into_inner());
+        state.search_generation.fetch_add(1, Ordering::SeqCst);
+        *served = Arc::new(site);
+    }
+
+    /// Tells the open tabs about the served build (and the error, if any).
+    fn notify(state: &State, error: Option<String>, message: &str) {
+        let good = state.site().id.clone();
+        let mut live = state.lock_live();
+        live.version += 1;
+        live.good = good;
+        live.error = error;
+        drop(live);
+        state.changed.notify_all();
+        eprintln!("{message}");
+    }
+
+    /// Handles a burst of changes: renders only the pages a body edit
+    /// touches when it can (see [`crate::incremental`]), else builds it all.
+    fn changed(&mut self, state: &State, batch: &Batch) {
+        let started = Instant::now();
+        let paths: Vec<PathBuf> = batch.paths.iter().cloned().collect();
+        let snapshot = if batch.everything { None } else { self.snapshot.as_mut() };
+        let applied = snapshot.and_then(|snapshot| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| snapshot.apply(&paths))).ok().flatten()
+        });
+        let Some(changed) = applied else { return self.rebuild(state) };
+        let count = changed.len();
+        let mut site = state.site.write().unwrap_or_else(|e| e.into_inner());
+        let Some(mut files) = site.files.clone() else {
+            drop(site);
+            return self.rebuild(state);
+        };
+        let mut differs = false;
+        for (path, bytes) in changed {
+            if files.get(&path).is_none_or(|old| **old != bytes) {
+                differs = true;
+                files.insert(path, Arc::new(bytes));
+            }
+        }
+        if differs {
+            self.builds += 1;
+            *site = Arc::new(Site { id: format!("{}-{}", self.run, self.builds), files: Some(files) });
+            self.search_stale = true;
+        }
+        drop(site);
+        let ms = started.elapsed().as_millis();
+        if differs {
+            Self::notify(state, None, &format!("rendered {count} changed page(s) in {ms} ms"));
+        } else {
+            eprintln!("rendered {count} page(s) in {ms} ms, nothing changed");
+        }
+    }
+
+    /// Rebuilds the search index on a thread of its own after pages were
+    /// rendered on their own, and serves it once done (unless a newer build
+    /// took over meanwhile); the open tabs are not reloaded for it.
+    fn refresh_search(&mut self, state: &Arc<State>) {
+        self.search_stale = false;
+        let Some(snapshot) = self.snapshot.as_mut() else { return };
+        let input = snapshot.search_input();
+        let generation = state.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let state = state.clone();
+        let spawned = std::thread::Builder::new().name("shiyi-search".into()).spawn(move || {
+            let started = Instant::now();
+            let Ok(index) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| input.files())) else {
+                eprintln!("warning: the search index could not be rebuilt; it is updated by the next whole build");
+                return;
+            };
+            let mut site = state.site.write().unwrap_or_else(|e| e.into_inner());
+            if state.search_generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let Some(mut files) = site.files.clone() else { return };
+            files.retain(|path, _| !path.starts_with("search/"));
+            files.extend(index.into_iter().map(|(path, bytes)| (path, Arc::new(bytes))));
+            *site = Arc::new(Site { id: site.id.clone(), files: Some(files) });
+            drop(site);
+            eprintln!("search index updated in {} ms", started.elapsed().as_millis());
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot start the search indexer: {e}");
+        }
+    }
+
     /// Builds the site and publishes the result: a new served site, or the
     /// diagnostics (keeping the previous site). Prints the same to stderr.
     fn rebuild(&mut self, state: &State) {
         let started = Instant::now();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::check(&self.options)));
+        self.snapshot = None;
+        self.search_stale = false;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::check_keeping(&self.options)));
         let ms = started.elapsed().as_millis();
         let (error, message) = match outcome {
             Err(panic) => {
@@ -156,19 +268,18 @@ impl Builder {
                 });
                 (Some(json.to_string()), format!("build failed in {ms} ms: the build panicked: {what}"))
             }
-            Ok(outcome) => {
+            Ok((outcome, snapshot)) => {
+                self.snapshot = snapshot;
                 if !outcome.diagnostics.is_empty() {
                     eprint!("{}", outcome.report());
                 }
                 match outcome.rendered {
                     Some(rendered) if outcome.status == Status::Success => {
                         let count = rendered.files.len();
-                        let unchanged = state.site().files.as_ref() == Some(&rendered.files);
+                        let files: Files = rendered.files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+                        let unchanged = state.site().files.as_ref() == Some(&files);
                         if !unchanged {
-                            self.builds += 1;
-                            let site =
-                                Site { id: format!("{}-{}", self.run, self.builds), files: Some(rendered.files) };
-                            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
+                            self.publish(state, files);
                         }
                         let note = if unchanged { ", nothing changed" } else { "" };
                         (None, format!("built {count} files in {ms} ms{note}"))
@@ -181,14 +292,7 @@ impl Builder {
                 }
             }
         };
-        let good = state.site().id.clone();
-        let mut live = state.lock_live();
-        live.version += 1;
-        live.good = good;
-        live.error = error;
-        drop(live);
-        state.changed.notify_all();
-        eprintln!("{message}");
+        Self::notify(state, error, &message);
     }
 }
 
@@ -251,18 +355,24 @@ impl Server {
             stopping: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
             streams: AtomicUsize::new(0),
+            search_generation: AtomicU64::new(0),
         });
         // Watch before the first build, so a change made during it is not lost.
         let (tx, rx) = channel();
         let mut batcher = Batcher::start(&root, tx.clone(), rx).map_err(ServeError::Watch)?;
-        let mut builder =
-            Builder { options: BuildOptions { root, output: None, drafts: options.drafts }, run, builds: 0 };
+        let options = BuildOptions { root, output: None, drafts: options.drafts };
+        let mut builder = Builder { options, run, builds: 0, snapshot: None, search_stale: false };
         builder.rebuild(&state);
         let mut threads = Vec::new();
         let build_state = state.clone();
         threads.push(std::thread::spawn(move || {
-            while batcher.next() {
-                builder.rebuild(&build_state);
+            loop {
+                let idle = builder.search_stale.then_some(SEARCH_IDLE);
+                match batcher.next(idle) {
+                    Next::Changes(batch) => builder.changed(&build_state, &batch),
+                    Next::Idle => builder.refresh_search(&build_state),
+                    Next::Stop => break,
+                }
             }
         }));
         let accept_state = state.clone();

@@ -12,6 +12,7 @@
 //! keeps the save-to-reload latency close to that figure (a tick-based
 //! debouncer adds up to a tick on top of its timeout).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -78,13 +79,17 @@ impl Batcher {
     }
 
     /// True when `event` may change the site; re-watches a source folder that
-    /// was itself created, deleted or renamed.
-    fn wants(&mut self, event: notify::Result<notify::Event>) -> bool {
+    /// was itself created, deleted or renamed. Adds what changed to `batch`.
+    fn wants(&mut self, event: notify::Result<notify::Event>, batch: &mut Batch) -> bool {
         let event = match event {
             Ok(e) => e,
-            Err(_) => return true,
+            Err(_) => {
+                batch.everything = true;
+                return true;
+            }
         };
         if event.need_rescan() {
+            batch.everything = true;
             return true;
         }
         if let EventKind::Access(kind) = event.kind
@@ -97,13 +102,20 @@ impl Batcher {
             let Ok(rel) = path.strip_prefix(&self.root) else { continue };
             let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             match parts.as_slice() {
-                [name] if name == crate::config::CONFIG_FILE => wanted = true,
-                [folder] if FOLDERS.contains(&folder.as_str()) => {
-                    self.rewatch(&folder.clone());
+                [name] if name == crate::config::CONFIG_FILE => {
+                    batch.everything = true;
                     wanted = true;
                 }
-                [folder, rest @ ..] if FOLDERS.contains(&folder.as_str()) => {
-                    wanted |= !rest.iter().any(|name| is_editor_temp(name));
+                [folder] if FOLDERS.contains(&folder.as_str()) => {
+                    self.rewatch(&folder.clone());
+                    batch.everything = true;
+                    wanted = true;
+                }
+                [folder, rest @ ..]
+                    if FOLDERS.contains(&folder.as_str()) && !rest.iter().any(|name| is_editor_temp(name)) =>
+                {
+                    wanted = true;
+                    batch.paths.insert(rel.to_path_buf());
                 }
                 _ => {}
             }
@@ -111,17 +123,26 @@ impl Batcher {
         wanted
     }
 
-    /// Blocks until a burst of relevant changes is over; `false` when the
-    /// server stops.
-    pub fn next(&mut self) -> bool {
+    /// Blocks until a burst of relevant changes is over and returns it; with
+    /// `idle`, gives up after that long without a change.
+    pub fn next(&mut self, idle: Option<Duration>) -> Next {
+        let mut batch = Batch::default();
         loop {
-            match self.rx.recv() {
+            let message = match idle {
+                Some(limit) => match self.rx.recv_timeout(limit) {
+                    Ok(m) => Ok(m),
+                    Err(RecvTimeoutError::Timeout) => return Next::Idle,
+                    Err(RecvTimeoutError::Disconnected) => Err(()),
+                },
+                None => self.rx.recv().map_err(|_| ()),
+            };
+            match message {
                 Ok(Msg::Fs(event)) => {
-                    if self.wants(event) {
+                    if self.wants(event, &mut batch) {
                         break;
                     }
                 }
-                Ok(Msg::Stop) | Err(_) => return false,
+                Ok(Msg::Stop) | Err(()) => return Next::Stop,
             }
         }
         let started = Instant::now();
@@ -129,19 +150,39 @@ impl Batcher {
         loop {
             let wait = QUIET.saturating_sub(last_wanted.elapsed());
             if wait.is_zero() || started.elapsed() >= MAX_DELAY {
-                return true;
+                return Next::Changes(batch);
             }
             match self.rx.recv_timeout(wait) {
                 Ok(Msg::Fs(event)) => {
-                    if self.wants(event) {
+                    if self.wants(event, &mut batch) {
                         last_wanted = Instant::now();
                     }
                 }
-                Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return false,
-                Err(RecvTimeoutError::Timeout) => return true,
+                Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stop,
+                Err(RecvTimeoutError::Timeout) => return Next::Changes(batch),
             }
         }
     }
+}
+
+/// One burst of changes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The files named by the events, relative to the root.
+    pub paths: BTreeSet<PathBuf>,
+    /// True when the whole site must be read again: `site.yaml`, a source
+    /// folder itself, a rescan or a watcher error.
+    pub everything: bool,
+}
+
+/// What [`Batcher::next`] saw.
+pub enum Next {
+    /// A burst of changes.
+    Changes(Batch),
+    /// No change for the idle time asked for.
+    Idle,
+    /// The server is stopping.
+    Stop,
 }
 
 #[cfg(test)]
