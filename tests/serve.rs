@@ -636,8 +636,9 @@ mod browser {
 
     use crate::common::chromium::{FLAGS, chromium};
 
-    /// Kills the browser when the test ends, however it ends.
-    struct Browser(Child, TempDir);
+    /// Kills the browser when the test ends, however it ends; holds its
+    /// profile folder and DevTools port.
+    struct Browser(Child, TempDir, u16);
 
     impl Drop for Browser {
         fn drop(&mut self) {
@@ -697,7 +698,7 @@ mod browser {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let browser = Browser(child, profile);
+        let mut browser = Browser(child, profile, 0);
         let port_file = browser.1.path().join("DevToolsActivePort");
         let started = Instant::now();
         let port: u16 = loop {
@@ -719,7 +720,61 @@ mod browser {
             std::thread::sleep(Duration::from_millis(100));
         };
         let (socket, _) = tungstenite::connect(ws.as_str()).unwrap();
+        browser.2 = port;
         (browser, Page { socket, next_id: 0 })
+    }
+
+    /// Opens another tab of `browser` on `url`.
+    fn new_tab(browser: &Browser, url: &str) -> Page {
+        let reply = request(SocketAddr::from(([127, 0, 0, 1], browser.2)), "PUT", &format!("/json/new?{url}")).text();
+        let target: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
+        let ws = target["webSocketDebuggerUrl"].as_str().unwrap_or_else(|| panic!("no new tab: {reply}"));
+        let (socket, _) = tungstenite::connect(ws).unwrap();
+        Page { socket, next_id: 0 }
+    }
+
+    #[test]
+    fn many_open_tabs_share_one_event_stream_and_all_reload() {
+        let Some(bin) = chromium() else { return };
+        let (_dir, root) = fixture();
+        let server = serve(&root);
+        let url = format!("{}about.html", server.url());
+        let (browser, first) = open(&bin, &url);
+        // More tabs than a browser opens connections to one host (six).
+        let mut tabs = vec![first];
+        tabs.extend((0..9).map(|_| new_tab(&browser, &url)));
+        for tab in &mut tabs {
+            tab.wait_for("document.readyState === 'complete'");
+            tab.eval("window.__beforeReload = true;");
+        }
+        let started = Instant::now();
+        while server.open_streams() == 0 {
+            assert!(started.elapsed() < WAIT, "no tab connected to the event stream");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(server.open_streams(), 1, "the tabs share one event stream");
+        edit(&root, "content/about.md", "原始 HTML", "十个标签页都重新加载的 HTML");
+        for tab in &mut tabs {
+            tab.wait_for("window.__beforeReload === undefined && document.body.innerText.includes('十个标签页都')");
+        }
+        // The tab that listened went away with its reload: another took over.
+        let started = Instant::now();
+        while server.open_streams() != 1 {
+            assert!(started.elapsed() < WAIT, "the stream was not taken over ({} open)", server.open_streams());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for tab in &mut tabs {
+            tab.eval("window.__beforeError = true;");
+        }
+        edit(&root, "content/about.md", "title: 关于本站", "titel: 关于本站");
+        for tab in &mut tabs {
+            tab.wait_for("window.__beforeError === true && !!document.getElementById('shiyi-overlay')");
+        }
+        // A tab opened while the build is broken gets the overlay at once.
+        let mut late = new_tab(&browser, &url);
+        late.wait_for("!!document.getElementById('shiyi-overlay')");
+        server.stop();
     }
 
     #[test]

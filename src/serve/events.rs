@@ -1,6 +1,8 @@
 //! The live-reload event stream (`/__shiyi/events`, Server-Sent Events).
 //!
-//! Each open tab holds one stream. It tells the tab which site build it shows
+//! One tab per browser holds a stream and passes its events on to the
+//! browser's other tabs (see `live.js`), since a browser opens at most six
+//! connections to a host. The stream says which site build the tab shows
 //! (`?build=ID`, from the `data-build` of its script tag), and gets:
 //!
 //! - `reload` (data: the new build id) when the served site is another build

@@ -1,5 +1,6 @@
 // Live reload for `shiyi serve` (served at /__shiyi/live.js, never part of a
-// build). Listens to /__shiyi/events: `reload` reloads the page keeping the
+// build). Listens to /__shiyi/events (one tab per browser listens and passes
+// the events on to the others): `reload` reloads the page keeping the
 // reader's place (the clause at the top of the view, else the scroll offset);
 // `build-error` shows the diagnostics in an overlay; `ok` removes it.
 (function () {
@@ -118,26 +119,71 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
-  var source = null;
-  function connect() {
-    source = new EventSource("/__shiyi/events?build=" + encodeURIComponent(build));
-    source.addEventListener("reload", reload);
-    source.addEventListener("ok", clearOverlay);
-    source.addEventListener("build-error", function (e) {
+  // What an event does in this tab. A `reload` names the served build:
+  // a tab that already shows it stays as it is.
+  function handle(name, data) {
+    if (name === "reload") {
+      if (data !== build) reload();
+    } else if (name === "ok") {
+      clearOverlay();
+    } else if (name === "build-error") {
       try {
-        showOverlay(JSON.parse(e.data));
+        showOverlay(JSON.parse(data));
       } catch (err) {
-        showOverlay({ summary: "", diagnostics: [{ file: "", line: 0, severity: "error", message: String(e.data) }] });
+        showOverlay({ summary: "", diagnostics: [{ file: "", line: 0, severity: "error", message: String(data) }] });
       }
+    }
+  }
+
+  // One event stream per browser, not per tab: browsers allow only six
+  // connections to a host, and a stream held by every tab would leave a
+  // seventh tab unable to load anything. The tab holding the lock listens
+  // and passes each event to the others over a BroadcastChannel; when it
+  // closes or reloads, another tab takes the lock and the stream over.
+  var source = null;
+  function connect(deliver) {
+    source = new EventSource("/__shiyi/events?build=" + encodeURIComponent(build));
+    ["reload", "ok", "build-error"].forEach(function (name) {
+      source.addEventListener(name, function (e) { deliver(name, e.data); });
     });
     source.onerror = function () {
       // The browser retries by itself unless the stream was refused; then
       // try again a little later (the server may be restarting).
       if (source.readyState === EventSource.CLOSED) {
         source = null;
-        setTimeout(connect, 1000);
+        setTimeout(function () { connect(deliver); }, 1000);
       }
     };
   }
-  connect();
+
+  var shared = typeof BroadcastChannel === "function" && navigator.locks && navigator.locks.request;
+  if (!shared) {
+    // (No Web Locks outside a secure context, e.g. over a LAN address.)
+    connect(handle);
+    return;
+  }
+  var channel = new BroadcastChannel("shiyi-live");
+  var lastError = null;
+  channel.onmessage = function (e) {
+    var m = e.data || {};
+    if (m.name === "hello") {
+      if (!source) return;
+      // A tab that loaded its page from another build than the one served
+      // reloads; one opened while the build is broken gets the overlay.
+      channel.postMessage({ name: "reload", data: build });
+      if (lastError !== null) channel.postMessage({ name: "build-error", data: lastError });
+      return;
+    }
+    handle(m.name, m.data);
+  };
+  channel.postMessage({ name: "hello" });
+  navigator.locks.request("shiyi-live-stream", function () {
+    connect(function (name, data) {
+      lastError = name === "build-error" ? data : null;
+      channel.postMessage({ name: name, data: data });
+      handle(name, data);
+    });
+    // Held until this tab goes away.
+    return new Promise(function () {});
+  });
 })();
