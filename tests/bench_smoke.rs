@@ -50,4 +50,40 @@ fn generated_corpus_builds_with_the_same_page_set() {
     assert!(files.contains_key("index.html"));
     let problems = common::check_links(&out);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // Long lists are split into pages of at most 500 entries, all full but
+    // the last, each page numbered.
+    let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    let timeline: Vec<String> = std::iter::once("timeline.html".to_string())
+        .chain((2..).map(|n| format!("timeline/{n}.html")).take_while(|p| files.contains_key(p)))
+        .collect();
+    assert!(timeline.len() > 1, "the corpus's timeline takes several pages");
+    for (i, page) in timeline.iter().enumerate() {
+        let tasks = text(page).matches("<li class=\"task\">").count();
+        let last = i + 1 == timeline.len();
+        assert!(if last { (1..=500).contains(&tasks) } else { tasks == 500 }, "{page}: {tasks} tasks");
+        assert!(text(page).contains(&format!("第 {} 页，共 {} 页", i + 1, timeline.len())), "{page}");
+    }
+    // A document cited by many clauses has pages of its own, as many
+    // clauses as the 引用文件 page says.
+    let cited = text("cited.html");
+    let mut paged = 0;
+    for (at, _) in cited.match_indices("<p class=\"cited-more\"><a href=\"") {
+        let rest = &cited[at + 31..];
+        let href = &rest[..rest.find('"').unwrap()];
+        let count: usize =
+            rest[rest.find("引用它的 ").unwrap() + "引用它的 ".len()..].split(' ').next().unwrap().parse().unwrap();
+        let stem = href.trim_end_matches(".html");
+        let listed: usize = std::iter::once(href.to_string())
+            .chain((2..).map(|n| format!("{stem}/{n}.html")).take_while(|p| files.contains_key(p)))
+            .map(|p| {
+                let page = text(&p);
+                let list = &page[page.find("<ul class=\"cited-by\">").unwrap()..];
+                list[..list.find("</ul>").unwrap()].matches("<li>").count()
+            })
+            .sum();
+        assert_eq!(listed, count, "{href}");
+        paged += 1;
+    }
+    assert!(paged > 0, "some cited document has pages of its own");
 }

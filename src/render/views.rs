@@ -147,8 +147,40 @@ pub struct CitedView {
     pub url: Option<String>,
     /// Short names used for it.
     pub short_names: Vec<String>,
-    /// The citing clauses.
+    /// How many clauses cite it.
+    pub count: usize,
+    /// The page listing the citing clauses, when there are too many to list
+    /// here (`cited_by` is then empty).
+    pub more_url: Option<String>,
+    /// The citing clauses (on this page).
     pub cited_by: Vec<LinkView>,
+}
+
+/// The pager of a list split over several pages (`pager`, absent when the
+/// list fits on one page).
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerView {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// The previous page.
+    pub prev: Option<String>,
+    /// The next page.
+    pub next: Option<String>,
+    /// The first and last pages and those around this one, in order.
+    pub pages: Vec<PageLinkView>,
+}
+
+/// One page link of a [`PagerView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLinkView {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Relative URL.
+    pub url: String,
+    /// True for the page shown.
+    pub current: bool,
 }
 
 /// One glossary term (`terms` in `glossary.html`).
