@@ -97,7 +97,7 @@ impl Snapshot {
     fn apply_one(&mut self, path: &Path) -> Option<Vec<(String, Vec<u8>)>> {
         let index = self.resolved.documents.iter().position(|d| d.path == path)?;
         let doc = &self.resolved.documents[index];
-        if !matches!(doc.body, Body::Markdown(_)) {
+        if !matches!(doc.body, Body::Markdown) {
             return None;
         }
         let text = std::fs::read_to_string(self.root.join(path)).ok()?;
@@ -114,7 +114,6 @@ impl Snapshot {
         }
         self.ensure_search_entries();
         let doc = &mut self.resolved.documents[index];
-        doc.body = Body::Markdown(raw.body.clone());
         doc.body_text = raw.body;
         self.search_entries[index] = Arc::new(entries::of_document(doc));
         let mut files = Vec::new();

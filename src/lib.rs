@@ -170,6 +170,10 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
         let status = Status::ContentErrors;
         return Err(Box::new(Outcome { status, diagnostics, sources, rendered: None, coverage, files: 0 }));
     }
+    // Only the sources of files with diagnostics are shown again: the rest
+    // would hold a second copy of the whole site in memory.
+    let mut sources = sources;
+    sources.retain(|path, _| diagnostics.iter().any(|d| d.path == *path));
     Ok(Prepared { resolved, theme, diagnostics, sources, coverage })
 }
 

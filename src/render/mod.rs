@@ -178,8 +178,8 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
         (Body::Clauses(tree), None) => {
             (toc(tree, &page_url, 3), String::new(), String::new(), String::new(), tree.len())
         }
-        (Body::Markdown(md), Some(linker)) => (Vec::new(), String::new(), linker.block(md), String::new(), 0),
-        (Body::Markdown(_), None) => (Vec::new(), String::new(), String::new(), String::new(), 0),
+        (Body::Markdown, Some(linker)) => (Vec::new(), String::new(), linker.block(&doc.body_text), String::new(), 0),
+        (Body::Markdown, None) => (Vec::new(), String::new(), String::new(), String::new(), 0),
     };
     let other = |i: Option<usize>| i.map(|i| link(from, &resolved.documents[i]));
     let graph = &resolved.links.graph;

@@ -95,7 +95,8 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
                     add(&clause.text[span], ClauseRef { doc: i, id: Some(clause.id.clone()) });
                 }
             }),
-            (Body::Markdown(text), _) => {
+            (Body::Markdown, _) => {
+                let text = &doc.body_text;
                 for span in title_spans(text) {
                     add(&text[span], ClauseRef { doc: i, id: None });
                 }

@@ -49,8 +49,9 @@ pub const RESERVED_OUTPUTS: &[&str] = &[
 pub enum Body {
     /// A directive or law: its clause tree.
     Clauses(ClauseTree),
-    /// A page or annotation: Markdown rendered as it is.
-    Markdown(String),
+    /// A page or annotation: Markdown rendered as it is (its text is the
+    /// document's `body_text`).
+    Markdown,
 }
 
 /// One document, placed in the site.
@@ -168,7 +169,7 @@ fn valid_slug(slug: &str) -> bool {
 
 fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
     if !raw.front.kind.has_clauses() {
-        return (Body::Markdown(raw.body.clone()), Vec::new());
+        return (Body::Markdown, Vec::new());
     }
     let blocks = split_blocks(&raw.body, raw.body_line, raw.front.kind == Kind::Law);
     let (tree, problems) = build_tree(&blocks, &raw.front.title);

@@ -102,7 +102,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                     v.sort_by_key(|(l, _)| *l);
                     v
                 }
-                Body::Markdown(_) => Vec::new(),
+                Body::Markdown => Vec::new(),
             };
             let context = doc.front.kind.has_clauses().then_some(i);
             for span in find_references(&doc.body_text) {

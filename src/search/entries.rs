@@ -199,8 +199,8 @@ fn document_entry(doc: &Document) -> Entry {
     about.extend(f.tags.iter().cloned());
     let mut text = about.join("\n");
     match &doc.body {
-        Body::Markdown(md) => {
-            let body = markdown_text(md);
+        Body::Markdown => {
+            let body = markdown_text(&doc.body_text);
             text = if text.is_empty() { body } else { format!("{text}\n{body}") };
         }
         Body::Clauses(tree) => {
