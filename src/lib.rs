@@ -172,7 +172,6 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
     }
     // Only the sources of files with diagnostics are shown again: the rest
     // would hold a second copy of the whole site in memory.
-    let mut sources = sources;
     sources.retain(|path, _| diagnostics.iter().any(|d| d.path == *path));
     Ok(Prepared { resolved, theme, diagnostics, sources, coverage })
 }
