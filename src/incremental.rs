@@ -66,8 +66,9 @@ impl Snapshot {
         Snapshot { root, resolved, theme, search_entries: Vec::new() }
     }
 
-    /// Makes the search entries, if not made yet.
-    fn ensure_search_entries(&mut self) {
+    /// Makes the search entries, if not made yet (else the first change
+    /// makes them).
+    pub fn ensure_search_entries(&mut self) {
         if self.search_entries.is_empty() {
             use rayon::prelude::*;
             self.search_entries =

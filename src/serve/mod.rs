@@ -367,6 +367,11 @@ impl Server {
         let build_state = state.clone();
         threads.push(std::thread::spawn(move || {
             loop {
+                // Made between builds (after the tabs were told, and while the
+                // server already listens) rather than on the first edit.
+                if let Some(snapshot) = builder.snapshot.as_mut() {
+                    snapshot.ensure_search_entries();
+                }
                 let idle = builder.search_stale.then_some(SEARCH_IDLE);
                 match batcher.next(idle) {
                     Next::Changes(batch) => builder.changed(&build_state, &batch),
