@@ -48,7 +48,7 @@ impl SearchInput {
     /// The files of the search index for these entries.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let all: Vec<&Entry> = self.0.iter().flat_map(|list| list.iter()).collect();
-        crate::search::build(&all)
+        crate::search::collect_files(|put| crate::search::build(&all, put))
     }
 }
 

@@ -526,9 +526,9 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     };
     let build_index = || {
         let _phase = crate::timings::phase("search index");
-        crate::search::index_files(resolved)
+        crate::search::write_index(resolved, &|path, bytes| out.put(&path, bytes));
     };
-    let ((), search_files) = rayon::join(render_pages, build_index);
+    rayon::join(render_pages, build_index);
     for doc in &resolved.documents {
         for alias in &doc.front.aliases {
             let alias = alias.trim_start_matches('/');
@@ -547,9 +547,6 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             }
         }
     }
-    let phase = crate::timings::phase("search write");
-    search_files.into_par_iter().for_each(|(path, bytes)| out.put(&path, bytes));
-    drop(phase);
     for (name, bytes) in &theme.statics {
         out.put(&format!("static/{name}"), bytes.clone());
     }

@@ -59,10 +59,23 @@ pub struct Entry {
     pub url: String,
     /// Breadcrumb parts (`《具体意见》`, `三`, `（三）`, `3`).
     pub crumb: Vec<String>,
-    /// Plain text shown in snippets and checked for exact phrases.
-    pub text: String,
     /// Texts to index, each with its weight.
     pub fields: Vec<(f32, String)>,
+    /// The start of the shown text (a clause's label, a document's title),
+    /// which goes on with field [`Entry::shown_field`]: the text is not
+    /// stored twice.
+    pub shown_prefix: String,
+    /// The field whose text follows [`Entry::shown_prefix`].
+    pub shown_field: usize,
+}
+
+impl Entry {
+    /// Plain text shown in snippets and checked for exact phrases, at most
+    /// `limit` characters.
+    pub fn shown(&self, limit: usize) -> String {
+        let field = self.fields.get(self.shown_field).map_or("", |f| f.1.as_str());
+        self.shown_prefix.chars().chain(field.chars()).take(limit).collect()
+    }
 }
 
 /// Markdown (blocks) to plain text, one line per block.
@@ -169,12 +182,12 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
             ancestors.iter().filter(|a| is_heading(a)).map(|a| inline_text(&a.text)).collect();
         context.push(doc.short_title().to_string());
         let own = if is_heading(clause) { TITLE } else { TEXT };
-        let shown = if clause.label.is_empty() || clause.kind == ClauseKind::Article {
-            text.clone()
+        let label = if clause.label.is_empty() || clause.kind == ClauseKind::Article {
+            String::new()
         } else {
-            format!("{}{text}", clause.label)
+            clause.label.clone()
         };
-        if shown.is_empty() {
+        if label.is_empty() && text.is_empty() {
             return;
         }
         out.push(Entry {
@@ -182,7 +195,8 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
             url: format!("{}#{}", doc.output, clause.id),
             crumb,
             fields: vec![(own, text), (CITATION, citation), (CONTEXT, context.join("\n"))],
-            text: shown,
+            shown_prefix: label,
+            shown_field: 0,
         });
     });
 }
@@ -215,9 +229,10 @@ fn document_entry(doc: &Document) -> Entry {
         Kind::Page => vec![f.title.clone()],
         _ => vec![format!("《{}》", doc.short_title())],
     };
-    let shown = if text.is_empty() { f.title.clone() } else { format!("{}\n{text}", f.title) };
+    let shown_prefix = if text.is_empty() { f.title.clone() } else { format!("{}\n", f.title) };
     let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
-    Entry { kind, url: doc.output.clone(), crumb, fields: vec![(TITLE, titles.join("\n")), (TEXT, text)], text: shown }
+    let fields = vec![(TITLE, titles.join("\n")), (TEXT, text)];
+    Entry { kind, url: doc.output.clone(), crumb, fields, shown_prefix, shown_field: 1 }
 }
 
 /// Every entry of the site, in site order.
@@ -248,8 +263,9 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry> {
             kind: EntryKind::Term,
             url: format!("{GLOSSARY_PAGE}#{}", term.id),
             crumb: vec!["术语".to_string(), term.term.clone()],
-            fields: vec![(TITLE, names.join("\n")), (TEXT, definition.clone())],
-            text: format!("{}：{definition}", names.join("、")),
+            fields: vec![(TITLE, names.join("\n")), (TEXT, definition)],
+            shown_prefix: format!("{}：", names.join("、")),
+            shown_field: 1,
         });
     }
     out

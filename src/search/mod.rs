@@ -136,14 +136,6 @@ fn partition(key: Key) -> usize {
     (key.mix() >> 58) as usize % PARTS
 }
 
-/// The stored text of an entry: at most [`STORED_CHARS`] characters.
-fn stored_text(text: &str) -> &str {
-    match text.char_indices().nth(STORED_CHARS) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    }
-}
-
 /// A script that hands `data` to `shiyiSearch`.
 fn script(kind: &str, id: usize, data: &serde_json::Value) -> Vec<u8> {
     format!("shiyiSearch(\"{kind}\",{id},{data});\n").into_bytes()
@@ -171,16 +163,39 @@ fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Every file of the search index, by path from the output root.
-pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
+/// Where index files go as they are made: `put(path from the output root, bytes)`.
+pub type Put<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
+
+/// Hands every file of the search index to `put`, each as soon as it is made
+/// (the index is never held whole in memory).
+pub fn write_index(resolved: &Resolved, put: Put<'_>) {
     let phase = crate::timings::phase("search entries");
     let entries = entries::collect(resolved);
     drop(phase);
-    build(&entries)
+    build(&entries, put);
 }
 
-/// The index files for a list of entries.
-pub fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Vec<(String, Vec<u8>)> {
+/// Every file of the search index, by path (sorted).
+pub fn index_files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
+    collect_files(|put| write_index(resolved, put))
+}
+
+/// The files a writer of index files makes, sorted by path.
+pub fn collect_files(write: impl FnOnce(Put<'_>)) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write(&|path, bytes| files.lock().unwrap_or_else(|e| e.into_inner()).push((path, bytes)));
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// A file's contribution to the index version: its path and bytes hashed.
+fn file_hash(path: &str, bytes: &[u8]) -> String {
+    format!("{}{}", stable_key(path), stable_key_bytes(bytes))
+}
+
+/// Makes the index files for a list of entries, handing each to `put`.
+pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
     // Pass 1: every entry's length, for BM25's length normalisation.
     let phase = crate::timings::phase("search lengths");
     let lengths: Vec<f32> = entries.par_iter().map(|e| entry_length(e.borrow())).collect();
@@ -291,22 +306,29 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Vec<(String, Vec<u8>)> {
         shard.push_str(&s);
         shard.push('"');
     }
-    let mut files: Vec<(String, Vec<u8>)> = shard_maps
+    // Each file is handed on as soon as it is made; only its hash is kept,
+    // for the version in the manifest (collected in file order).
+    let mut hashes: Vec<String> = shard_maps
         .into_par_iter()
         .enumerate()
         .map(|(i, mut map)| {
             map.push('}');
-            (format!("{DIR}/s/{i}.js"), format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes())
+            let path = format!("{DIR}/s/{i}.js");
+            let bytes = format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes();
+            drop(map);
+            let hash = file_hash(&path, &bytes);
+            put(path, bytes);
+            hash
         })
         .collect();
     // Chunks hold a fixed number of entries, so the browser finds an entry's
     // chunk without a table.
-    let stored: Vec<&str> = entries.iter().map(|e| stored_text(&e.borrow().text)).collect();
-    let mut sizes: Vec<usize> = entries.iter().zip(&stored).map(|(e, t)| e.borrow().url.len() + t.len() + 24).collect();
+    let mut sizes: Vec<usize> =
+        entries.par_iter().map(|e| e.borrow().url.len() + e.borrow().shown(STORED_CHARS).len() + 24).collect();
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1).max(1);
     let per = (CHUNK_BYTES / median).clamp(1, 256);
-    let chunks: Vec<(String, Vec<u8>)> = entries
+    let chunk_hashes: Vec<String> = entries
         .par_chunks(per)
         .enumerate()
         .map(|(chunk, rows)| {
@@ -323,18 +345,19 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Vec<(String, Vec<u8>)> {
                     push_json_string(&mut data, part);
                 }
                 data.push_str("],");
-                push_json_string(&mut data, stored[chunk * per + i]);
+                push_json_string(&mut data, &e.shown(STORED_CHARS));
                 data.push_str(",\"");
                 data.push_str(e.kind.code());
                 data.push_str("\"]");
             }
             data.push_str("]);\n");
-            (format!("{DIR}/d/{chunk}.js"), data.into_bytes())
+            let path = format!("{DIR}/d/{chunk}.js");
+            let hash = file_hash(&path, data.as_bytes());
+            put(path, data.into_bytes());
+            hash
         })
         .collect();
-    files.extend(chunks);
-    let hashes: Vec<String> =
-        files.par_iter().map(|(path, bytes)| format!("{}{}", stable_key(path), stable_key_bytes(bytes))).collect();
+    hashes.extend(chunk_hashes);
     let manifest = serde_json::json!({
         "v": stable_key(&hashes.concat()),
         "docs": entries.len(),
@@ -342,9 +365,8 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Vec<(String, Vec<u8>)> {
         "per": per,
         "levels": LEVELS,
     });
-    files.push((format!("{DIR}/manifest.js"), script("m", 0, &manifest)));
+    put(format!("{DIR}/manifest.js"), script("m", 0, &manifest));
     drop(phase);
-    files
 }
 
 #[cfg(test)]
@@ -356,8 +378,9 @@ mod tests {
             kind: entries::EntryKind::Clause,
             url: url.into(),
             crumb: vec![url.into()],
-            text: text.into(),
             fields: vec![(entries::TEXT, text.into())],
+            shown_prefix: String::new(),
+            shown_field: 0,
         }
     }
 
@@ -382,13 +405,14 @@ mod tests {
 
     #[test]
     fn files_and_postings() {
-        let files =
-            build(&[entry("a.html#x", "工商行政管理"), entry("b.html", "行政许可法"), entry("c.html", "12315")]);
+        let entries = [entry("a.html#x", "工商行政管理"), entry("b.html", "行政许可法"), entry("c.html", "12315")];
+        let files = collect_files(|put| build(&entries, put));
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"search/manifest.js"));
         assert!(names.contains(&"search/s/0.js"));
         assert!(names.contains(&"search/d/0.js"));
-        let shard = String::from_utf8(files[0].1.clone()).unwrap();
+        let shard = &files.iter().find(|(p, _)| p == "search/s/0.js").unwrap().1;
+        let shard = String::from_utf8(shard.clone()).unwrap();
         let json: serde_json::Value = serde_json::from_str(
             shard.trim().strip_prefix("shiyiSearch(\"s\",0,").unwrap().strip_suffix(");").unwrap(),
         )
