@@ -132,6 +132,44 @@ impl ClauseTree {
         }
     }
 
+    /// [`ClauseTree::walk`], also giving each clause's address: its index
+    /// among the top-level clauses (preface, body, closing in a row), then
+    /// the index among its parent's children at each level.
+    pub fn walk_addressed<'a>(&'a self, mut f: impl FnMut(&'a Clause, &[&'a Clause], &[u32])) {
+        fn visit<'a>(
+            clause: &'a Clause,
+            ancestors: &mut Vec<&'a Clause>,
+            address: &mut Vec<u32>,
+            f: &mut dyn FnMut(&'a Clause, &[&'a Clause], &[u32]),
+        ) {
+            f(clause, ancestors, address);
+            ancestors.push(clause);
+            for (i, child) in clause.children.iter().enumerate() {
+                address.push(i as u32);
+                visit(child, ancestors, address, f);
+                address.pop();
+            }
+            ancestors.pop();
+        }
+        let mut ancestors = Vec::new();
+        let mut address = Vec::new();
+        for (i, clause) in self.preface.iter().chain(&self.body).chain(&self.closing).enumerate() {
+            address.push(i as u32);
+            visit(clause, &mut ancestors, &mut address, &mut f);
+            address.pop();
+        }
+    }
+
+    /// The clause at `address` (see [`ClauseTree::walk_addressed`]).
+    pub fn at(&self, address: &[u32]) -> Option<&Clause> {
+        let (&first, rest) = address.split_first()?;
+        let mut clause = self.preface.iter().chain(&self.body).chain(&self.closing).nth(first as usize)?;
+        for &i in rest {
+            clause = clause.children.get(i as usize)?;
+        }
+        Some(clause)
+    }
+
     /// Number of clauses, all levels.
     pub fn len(&self) -> usize {
         let mut n = 0;

@@ -496,6 +496,14 @@ mod tests {
             ]
         );
         assert!(!tree.statute);
+        // Every clause is found again at the address the walk gave it.
+        let mut seen = 0;
+        tree.walk_addressed(|clause, _, address| {
+            assert_eq!(tree.at(address).map(|c| &c.id), Some(&clause.id));
+            seen += 1;
+        });
+        assert_eq!(seen, ids(&tree).len());
+        assert!(tree.at(&[99]).is_none() && tree.at(&[]).is_none());
     }
 
     #[test]

@@ -116,11 +116,7 @@ impl<'a> Linker<'a> {
 
     /// Hover title for a link to a clause: its citation and first words.
     fn hover(&self, target: &ClauseRef) -> String {
-        let text = target
-            .id
-            .as_ref()
-            .and_then(|id| self.resolved.links.index.info(target.doc, id))
-            .map(|i| snippet(&i.text, 40));
+        let text = target.id.as_ref().and_then(|id| self.resolved.clause_text(target.doc, id)).map(|t| snippet(t, 40));
         match text {
             Some(t) if !t.is_empty() => format!("{}：{t}", self.citation_of(target)),
             _ => self.citation_of(target),

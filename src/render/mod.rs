@@ -192,12 +192,12 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
                 html: target
                     .id
                     .as_ref()
-                    .and_then(|id| resolved.links.index.info(target.doc, id))
-                    .map(|info| {
+                    .and_then(|id| resolved.clause_text(target.doc, id))
+                    .map(|text| {
                         if resolved.documents[target.doc].front.kind == Kind::Law {
-                            escape_html(&info.text)
+                            escape_html(text)
                         } else {
-                            crate::markdown::inline_html(&info.text)
+                            crate::markdown::inline_html(text)
                         }
                     })
                     .unwrap_or_default(),

@@ -26,8 +26,9 @@ pub struct ClauseRef {
 pub struct ClauseInfo {
     /// Formal citation (`《具体意见》三（三）3`).
     pub citation: String,
-    /// The clause's own text (Markdown source).
-    pub text: String,
+    /// Where the clause sits in its document's tree (see
+    /// [`crate::clause::ClauseTree::at`]); its text is read from there.
+    pub address: Box<[u32]>,
     /// The citation path without the document name (`三（三）3`).
     pub path: String,
 }
@@ -49,7 +50,7 @@ fn index_document(doc: &Document) -> (HashMap<String, String>, HashMap<String, C
     let mut paths = HashMap::default();
     let mut info = HashMap::default();
     if let Body::Clauses(tree) = &doc.body {
-        tree.walk(|clause, ancestors| {
+        tree.walk_addressed(|clause, ancestors, address| {
             let path = citation_path(clause, ancestors, tree.statute);
             let citation = format!("《{}》{path}", doc.short_title());
             if !clause.cite.is_empty() {
@@ -60,8 +61,7 @@ fn index_document(doc: &Document) -> (HashMap<String, String>, HashMap<String, C
                     paths.entry(normalize(&path.replacen("第一款", "", 1))).or_insert_with(|| clause.id.clone());
                 }
             }
-            paths.entry(clause.id.clone()).or_insert_with(|| clause.id.clone());
-            info.insert(clause.id.clone(), ClauseInfo { citation, text: clause.text.clone(), path });
+            info.insert(clause.id.clone(), ClauseInfo { citation, address: address.into(), path });
         });
     }
     (paths, info)
@@ -160,7 +160,9 @@ impl CitationIndex {
     }
 
     fn lookup(&self, doc: usize, path: &str) -> Option<String> {
-        self.paths.get(doc)?.get(path).cloned()
+        // A clause id is a path too.
+        let paths = self.paths.get(doc)?;
+        paths.get(path).cloned().or_else(|| self.info.get(doc)?.contains_key(path).then(|| path.to_string()))
     }
 
     fn suggestions(&self, docs: &[usize], path: &str) -> Vec<String> {

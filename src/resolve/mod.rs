@@ -81,6 +81,15 @@ pub struct Document {
     pub body_line: usize,
 }
 
+impl Resolved {
+    /// The text (as written) of clause `id` of document `doc`.
+    pub fn clause_text(&self, doc: usize, id: &str) -> Option<&str> {
+        let info = self.links.index.info(doc, id)?;
+        let Body::Clauses(tree) = &self.documents.get(doc)?.body else { return None };
+        tree.at(&info.address).map(|c| c.text.as_str())
+    }
+}
+
 impl Document {
     /// The name used in citations: `short_title`, or the title.
     pub fn short_title(&self) -> &str {
