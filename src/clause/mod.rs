@@ -110,6 +110,9 @@ impl Clause {
     }
 }
 
+/// What [`ClauseTree::walk_addressed`] calls: clause, ancestors, address.
+type AddressedVisitor<'a, 'f> = dyn FnMut(&'a Clause, &[&'a Clause], &[u32]) + 'f;
+
 /// A parsed document body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClauseTree {
@@ -140,7 +143,7 @@ impl ClauseTree {
             clause: &'a Clause,
             ancestors: &mut Vec<&'a Clause>,
             address: &mut Vec<u32>,
-            f: &mut dyn FnMut(&'a Clause, &[&'a Clause], &[u32]),
+            f: &mut AddressedVisitor<'a, '_>,
         ) {
             f(clause, ancestors, address);
             ancestors.push(clause);
