@@ -160,20 +160,33 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
         Err(error) => {
             // A theme that cannot be loaded is a configuration problem.
             diagnostics.extend(error.diagnostics);
+            sources_of_diagnostics(&options.root, &diagnostics, &mut sources);
             sources.extend(error.sources);
             let status = Status::ConfigErrors;
             return Err(Box::new(Outcome { status, diagnostics, sources, rendered: None, coverage: None, files: 0 }));
         }
     };
     let coverage = Some(resolve::coverage::coverage(&resolved));
+    sources_of_diagnostics(&options.root, &diagnostics, &mut sources);
     if has_errors(&diagnostics) {
         let status = Status::ContentErrors;
         return Err(Box::new(Outcome { status, diagnostics, sources, rendered: None, coverage, files: 0 }));
     }
-    // Only the sources of files with diagnostics are shown again: the rest
-    // would hold a second copy of the whole site in memory.
-    sources.retain(|path, _| diagnostics.iter().any(|d| d.path == *path));
     Ok(Prepared { resolved, theme, diagnostics, sources, coverage })
+}
+
+/// Keeps the sources of the files that have diagnostics, reading from the
+/// site those not kept while loading (Markdown files): the sources of every
+/// file would be a second copy of the whole site in memory.
+fn sources_of_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], sources: &mut HashMap<PathBuf, String>) {
+    sources.retain(|path, _| diagnostics.iter().any(|d| d.path == *path));
+    for d in diagnostics {
+        if !sources.contains_key(&d.path)
+            && let Ok(text) = std::fs::read_to_string(root.join(&d.path))
+        {
+            sources.insert(d.path.clone(), text);
+        }
+    }
 }
 
 /// Loads, resolves and renders in memory; writes nothing.
@@ -185,12 +198,13 @@ pub fn check(options: &BuildOptions) -> Outcome {
 /// succeeded, so that a later change can be rendered on top of it (see
 /// [`incremental`]).
 pub fn check_keeping(options: &BuildOptions) -> (Outcome, Option<incremental::Snapshot>) {
-    let Prepared { resolved, theme, mut diagnostics, sources, coverage } = match prepare(options) {
+    let Prepared { resolved, theme, mut diagnostics, mut sources, coverage } = match prepare(options) {
         Ok(p) => p,
         Err(outcome) => return (*outcome, None),
     };
     let mut rendered = resolved.render(&theme);
     diagnostics.append(&mut rendered.diagnostics);
+    sources_of_diagnostics(&options.root, &diagnostics, &mut sources);
     let files = rendered.files.len();
     if has_errors(&diagnostics) {
         let outcome = Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files };
@@ -209,7 +223,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         let d = Diagnostic::error(&out, 0, 0, message).with_hint("choose another --output folder");
         return Outcome::config_error(vec![d], HashMap::new());
     }
-    let Prepared { resolved, theme, mut diagnostics, sources, coverage } = match prepare(options) {
+    let Prepared { resolved, theme, mut diagnostics, mut sources, coverage } = match prepare(options) {
         Ok(p) => p,
         Err(outcome) => return *outcome,
     };
@@ -227,6 +241,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let counted = render::CountingSink::new(&staging);
     let render_phase = timings::phase("render and write");
     diagnostics.extend(render::render_into(&resolved, &theme, &counted));
+    sources_of_diagnostics(&options.root, &diagnostics, &mut sources);
     drop(render_phase);
     let files = counted.count();
     if has_errors(&diagnostics) {

@@ -61,7 +61,9 @@ pub struct Loaded {
     pub assets: Vec<Asset>,
     /// `content/glossary.yaml`, if present: its path and text.
     pub glossary: Option<(PathBuf, String)>,
-    /// Source texts by diagnostic path, for showing offending lines.
+    /// Source texts by diagnostic path, for showing offending lines:
+    /// `site.yaml` and the glossary (Markdown files are read again when they
+    /// have diagnostics).
     pub sources: HashMap<PathBuf, String>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
@@ -152,10 +154,9 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
         .collect();
 
     let mut documents = Vec::new();
-    for (path, text, result) in results {
-        if let Some(text) = text {
-            sources.insert(path, text);
-        }
+    // Markdown texts are not kept as sources: they would be a second copy of
+    // the site; the files with diagnostics are read again to show their lines.
+    for (_, _, result) in results {
         match result {
             Ok(doc) => documents.push(doc),
             Err(d) => diagnostics.push(d),
