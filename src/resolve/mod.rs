@@ -75,7 +75,8 @@ pub struct Document {
     pub next: Option<usize>,
     /// The front matter's YAML (to find a field's line).
     pub front_yaml: String,
-    /// The Markdown body as written.
+    /// The Markdown body as written (for directives and laws, only until
+    /// the cross-links are made: their clause tree holds the text).
     pub body_text: String,
     /// File line of the body's first line.
     pub body_line: usize,
@@ -296,6 +297,13 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     let config_text = sources.get(&PathBuf::from(crate::config::CONFIG_FILE)).map(String::as_str);
     let (links, problems) = links::link(&documents, glossary.as_ref(), &config, config_text);
     diagnostics.extend(problems);
+    // A clause tree holds its document's text: the source is not needed past
+    // linking, and keeping it would double the memory of a large site.
+    for doc in &mut documents {
+        if matches!(doc.body, Body::Clauses(_)) {
+            doc.body_text = String::new();
+        }
+    }
     diagnostics.sort();
     Resolved { config, documents, assets, sources, diagnostics, links }
 }
