@@ -19,21 +19,8 @@ fn shipped_copy() -> (TempDir, PathBuf) {
     let repo = common::repo_root();
     std::fs::create_dir_all(&root).unwrap();
     std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).unwrap();
-    copy_tree(&repo.join("content"), &root.join("content"));
+    common::copy_tree(&repo.join("content"), &root.join("content"));
     (dir, root)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A whole in-memory build: its files and its snapshot.

@@ -21,19 +21,6 @@ use tempfile::TempDir;
 /// The longest a rebuild and its event may take (debug build, busy machine).
 const WAIT: Duration = Duration::from_secs(30);
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A copy of the `basic` fixture (sources only) in a fresh temporary folder,
 /// with the site root at `DIR/site`.
 fn fixture() -> (TempDir, PathBuf) {
@@ -42,7 +29,7 @@ fn fixture() -> (TempDir, PathBuf) {
     let fixture = common::repo_root().join("tests/fixtures/basic");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::copy(fixture.join("site.yaml"), root.join("site.yaml")).unwrap();
-    copy_tree(&fixture.join("content"), &root.join("content"));
+    common::copy_tree(&fixture.join("content"), &root.join("content"));
     (dir, root)
 }
 

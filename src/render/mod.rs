@@ -271,7 +271,18 @@ struct Renderer<'a> {
     nav: Vec<(String, String)>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// The renderer of `resolved` with `theme`.
+    fn new(resolved: &'a Resolved, theme: &'a Theme) -> Renderer<'a> {
+        Renderer {
+            resolved,
+            theme,
+            site: site_view(resolved),
+            terms: linker::glossary_matcher(resolved),
+            nav: nav_targets(resolved),
+        }
+    }
+
     /// The view of the page at `path`.
     fn page_view(&self, title: &str, kind: &str, path: &str, breadcrumbs: Vec<LinkView>) -> PageView {
         PageView {
@@ -463,13 +474,7 @@ pub fn render(resolved: &Resolved, theme: &Theme) -> Rendered {
 /// page, the handouts that print it and the study plan (which counts its
 /// reading time). Used by the preview server when only that body changed.
 pub fn render_body_pages(resolved: &Resolved, theme: &Theme, doc: usize) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
-    let renderer = Renderer {
-        resolved,
-        theme,
-        site: site_view(resolved),
-        terms: linker::glossary_matcher(resolved),
-        nav: nav_targets(resolved),
-    };
+    let renderer = Renderer::new(resolved, theme);
     let mut out = vec![(resolved.documents[doc].output.clone(), renderer.document_page(doc))];
     let scopes = handouts::scopes_showing(resolved, doc);
     out.extend(
@@ -488,13 +493,7 @@ pub fn render_body_pages(resolved: &Resolved, theme: &Theme, doc: usize) -> Vec<
 /// it is made (pages are rendered in parallel); returns the problems found,
 /// sorted.
 pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> Vec<Diagnostic> {
-    let renderer = Renderer {
-        resolved,
-        theme,
-        site: site_view(resolved),
-        terms: linker::glossary_matcher(resolved),
-        nav: nav_targets(resolved),
-    };
+    let renderer = Renderer::new(resolved, theme);
     let out = Collector { sink, paths: Default::default(), diagnostics: Default::default() };
     // Every page is a job of its own; the large site-wide lists come first
     // so that they overlap with the many small document pages.

@@ -66,10 +66,12 @@ pub fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{a0}' | '\u{3000}')
 }
 
-/// The runs of one class in `text` (normalised), separators dropped.
-pub fn runs(text: &str) -> Vec<(Class, Vec<char>)> {
-    let mut out: Vec<(Class, Vec<char>)> = Vec::new();
+/// Calls `f(class, c, starts_run)` for every token character of `text`
+/// (normalised), separators dropped; `starts_run` marks the first character
+/// of each run of one class.
+fn scan(text: &str, mut f: impl FnMut(Class, char, bool)) {
     let mut last = Class::Other;
+    let mut run = Class::Other;
     for c in text.chars().map(normalize_char) {
         let k = class(c);
         if k == Class::Other {
@@ -79,12 +81,19 @@ pub fn runs(text: &str) -> Vec<(Class, Vec<char>)> {
             }
             continue;
         }
-        match out.last_mut() {
-            Some((cls, run)) if *cls == k && last == k => run.push(c),
-            _ => out.push((k, vec![c])),
-        }
+        f(k, c, !(run == k && last == k));
+        run = k;
         last = k;
     }
+}
+
+/// The runs of one class in `text` (normalised), separators dropped.
+pub fn runs(text: &str) -> Vec<(Class, Vec<char>)> {
+    let mut out: Vec<(Class, Vec<char>)> = Vec::new();
+    scan(text, |k, c, starts| match out.last_mut() {
+        Some((_, run)) if !starts => run.push(c),
+        _ => out.push((k, vec![c])),
+    });
     out
 }
 
@@ -220,7 +229,6 @@ pub fn index_keys(text: &str, mut emit: impl FnMut(Key, bool)) {
     // The run being read: its class, the previous Han character, and for a
     // word its key so far and its length.
     let mut run = Class::Other;
-    let mut last = Class::Other;
     let mut previous_han: Option<char> = None;
     let mut word: u128 = 0;
     let mut word_len = 0usize;
@@ -239,16 +247,8 @@ pub fn index_keys(text: &str, mut emit: impl FnMut(Key, bool)) {
         }
         emit(Key::from_u128(WORD | word), false);
     };
-    for c in text.chars().map(normalize_char) {
-        let k = class(c);
-        if k == Class::Other {
-            if !(last == Class::Han && is_space(c)) {
-                last = k;
-            }
-            continue;
-        }
-        let continues = run == k && last == k;
-        if !continues {
+    scan(text, |k, c, starts| {
+        if starts {
             if run != Class::Han {
                 end_word(word, word_len, &mut emit);
             }
@@ -269,8 +269,7 @@ pub fn index_keys(text: &str, mut emit: impl FnMut(Key, bool)) {
             }
             word_len += 1;
         }
-        last = k;
-    }
+    });
     if run != Class::Han {
         end_word(word, word_len, &mut emit);
     }

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: a link checker for built sites
-//! and a recursive file listing.
+//! Helpers shared by the integration tests: a link checker for built sites,
+//! a recursive file listing and a folder copy.
 
 #![allow(dead_code)]
 
@@ -7,6 +7,20 @@ pub mod chromium;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
 
 /// Every file under `dir`, by path relative to it (with `/`), with its bytes.
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
