@@ -10,6 +10,13 @@ fn enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var_os("SHIYI_TIMINGS").is_some_and(|v| v != "0"))
 }
 
+/// Prints the line `f` makes (a count, a size) when timings are on.
+pub fn note(f: impl FnOnce() -> String) {
+    if enabled() {
+        eprintln!("{}", f());
+    }
+}
+
 /// A running phase; prints `timing NAME: MS ms` when dropped (if enabled).
 pub struct Phase {
     name: &'static str,

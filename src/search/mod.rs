@@ -256,11 +256,10 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
             parts
         })
         .collect();
-    if std::env::var_os("SHIYI_COUNTS").is_some() {
-        let pieces: usize = ranges.iter().flat_map(|p| p.iter().map(Vec::len)).sum();
+    crate::timings::note(|| {
         let bytes: usize = entries.iter().flat_map(|e| e.borrow().fields.iter().map(|f| f.1.len())).sum();
-        eprintln!("entries {} ranges {} pieces {pieces} field bytes {bytes}", entries.len(), ranges.len());
-    }
+        format!("search: {} entries, {bytes} bytes of text to index", entries.len())
+    });
     drop(phase);
 
     // Merge: per partition, each token's pieces joined in range order.
