@@ -53,6 +53,19 @@ const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 /// Appends `n` in base 32, most significant place first; only the last place
 /// uses a digit set of its own, so numbers need no separator.
 pub fn push_number(out: &mut String, n: u32) {
+    let (places, at) = number_places(n);
+    // Every byte is ASCII.
+    out.extend(places[at..].iter().map(|&b| b as char));
+}
+
+/// [`push_number`] into bytes.
+fn push_number_bytes(out: &mut Vec<u8>, n: u32) {
+    let (places, at) = number_places(n);
+    out.extend_from_slice(&places[at..]);
+}
+
+/// The places of `n` in base 32 (ASCII), in `places[at..]`.
+fn number_places(n: u32) -> ([u8; 7], usize) {
     // A u32 takes at most seven places of five bits.
     let mut places = [0u8; 7];
     let mut at = places.len() - 1;
@@ -63,8 +76,7 @@ pub fn push_number(out: &mut String, n: u32) {
         places[at] = MORE[(rest % 32) as usize];
         rest /= 32;
     }
-    // Every byte is ASCII.
-    out.extend(places[at..].iter().map(|&b| b as char));
+    (places, at)
 }
 
 /// Reads the numbers written by [`push_number`] (for tests and tools).
@@ -107,7 +119,7 @@ struct Piece {
     first: u32,
     first_level: u32,
     last: u32,
-    rest: String,
+    rest: Vec<u8>,
     open: u32,
     open_weight: f32,
 }
@@ -119,7 +131,7 @@ impl Piece {
         if self.open == self.first {
             self.first_level = level;
         } else {
-            push_number(&mut self.rest, (self.open - self.last) * LEVELS + level);
+            push_number_bytes(&mut self.rest, (self.open - self.last) * LEVELS + level);
         }
         self.last = self.open;
     }
@@ -204,8 +216,11 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
     // BM25's saturation: a weighted frequency w scores w / (w + norm).
     let norms: Vec<f32> = lengths.iter().map(|len| K1 * (1.0 - B + B * len / avg)).collect();
     let level_of = |entry: u32, w: f32| {
-        let impact = w / (w + norms[entry as usize]);
-        ((impact * LEVELS as f32).ceil() as u32).clamp(1, LEVELS) - 1
+        let scaled = w / (w + norms[entry as usize]) * LEVELS as f32;
+        // The ceiling of a positive number, without a call into libm.
+        let whole = scaled as u32;
+        let ceiling = if (whole as f32) < scaled { whole + 1 } else { whole };
+        ceiling.clamp(1, LEVELS) - 1
     };
     drop(phase);
 
@@ -236,7 +251,7 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
                                     first: number,
                                     first_level: 0,
                                     last: number,
-                                    rest: String::new(),
+                                    rest: Vec::new(),
                                     open: number,
                                     open_weight: w,
                                 };
@@ -270,15 +285,15 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
             by_part[p].push(list);
         }
     }
-    let mut encoded: Vec<(Key, String)> = by_part
+    let mut encoded: Vec<(Key, Vec<u8>)> = by_part
         .into_par_iter()
         .flat_map_iter(|lists| {
-            let mut joined: FxHashMap<Key, (u32, String)> = FxHashMap::default();
+            let mut joined: FxHashMap<Key, (u32, Vec<u8>)> = FxHashMap::default();
             for list in lists {
                 for (key, piece) in list {
-                    let (last, text) = joined.entry(key).or_insert_with(|| (0, String::new()));
-                    push_number(text, (piece.first - *last) * LEVELS + piece.first_level);
-                    text.push_str(&piece.rest);
+                    let (last, text) = joined.entry(key).or_insert_with(|| (0, Vec::new()));
+                    push_number_bytes(text, (piece.first - *last) * LEVELS + piece.first_level);
+                    text.extend_from_slice(&piece.rest);
                     *last = piece.last;
                 }
             }
@@ -286,35 +301,33 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
         })
         .collect();
     encoded.par_sort_unstable_by_key(|(key, _)| *key);
-    let named: Vec<(String, String)> = encoded.into_par_iter().map(|(key, s)| (key.text(), s)).collect();
+    let named: Vec<(String, Vec<u8>)> = encoded.into_par_iter().map(|(key, s)| (key.text(), s)).collect();
     drop(phase);
     let phase = crate::timings::phase("search files");
     let total: usize = named.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
     let shards = (total / SHARD_BYTES).clamp(1, 4096).next_power_of_two() as u32;
     // Each shard is a JSON object written by hand (tokens and postings need
     // no escaping); tokens arrive in key order, so the output is deterministic.
-    let mut shard_maps: Vec<String> = vec![String::from("{"); shards as usize];
+    let mut shard_maps: Vec<Vec<u8>> = (0..shards).map(|i| format!("shiyiSearch(\"s\",{i},{{").into_bytes()).collect();
     for (token, s) in named {
         let shard = &mut shard_maps[shard_of(&token, shards) as usize];
-        if shard.len() > 1 {
-            shard.push(',');
+        if shard.last() != Some(&b'{') {
+            shard.push(b',');
         }
-        shard.push('"');
-        shard.push_str(&token);
-        shard.push_str("\":\"");
-        shard.push_str(&s);
-        shard.push('"');
+        shard.push(b'"');
+        shard.extend_from_slice(token.as_bytes());
+        shard.extend_from_slice(b"\":\"");
+        shard.extend_from_slice(&s);
+        shard.push(b'"');
     }
     // Each file is handed on as soon as it is made; only its hash is kept,
     // for the version in the manifest (collected in file order).
     let mut hashes: Vec<String> = shard_maps
         .into_par_iter()
         .enumerate()
-        .map(|(i, mut map)| {
-            map.push('}');
+        .map(|(i, mut bytes)| {
+            bytes.extend_from_slice(b"});\n");
             let path = format!("{DIR}/s/{i}.js");
-            let bytes = format!("shiyiSearch(\"s\",{i},{map});\n").into_bytes();
-            drop(map);
             let hash = file_hash(&path, &bytes);
             put(path, bytes);
             hash
