@@ -202,12 +202,22 @@ fn index_files_are_scripts_with_clause_links() {
     let out = build_site(tmp.path());
     let manifest = fs::read_to_string(out.join("search/manifest.js")).unwrap();
     assert!(manifest.starts_with("shiyiSearch(\"m\",0,{"), "{manifest}");
+    // Chunks and shards carry their JSON deflated: read them back as the browser does.
     let first = fs::read_to_string(out.join("search/d/0.js")).unwrap();
-    assert!(first.starts_with("shiyiSearch(\"d\",0,["));
-    let all: String =
-        fs::read_dir(out.join("search/d")).unwrap().map(|e| fs::read_to_string(e.unwrap().path()).unwrap()).collect();
-    assert!(all.contains("\"opinions.html#sec_3__subsec_3__point_3\""));
-    assert!(all.contains("\"glossary.html#term-"));
+    assert!(first.starts_with("shiyiSearch(\"d\",0,\""), "{first}");
+    let (mut urls, mut packed, mut json) = (Vec::new(), 0, 0);
+    for file in fs::read_dir(out.join("search/d")).unwrap() {
+        let bytes = fs::read(file.unwrap().path()).unwrap();
+        let (kind, _, rows) = shiyi::search::read_script(&bytes).unwrap();
+        assert_eq!(kind, "d");
+        packed += bytes.len();
+        json += rows.to_string().len();
+        urls.extend(rows.as_array().unwrap().iter().map(|row| row[0].as_str().unwrap().to_string()));
+    }
+    assert!(urls.iter().any(|u| u == "opinions.html#sec_3__subsec_3__point_3"));
+    assert!(urls.iter().any(|u| u.starts_with("glossary.html#term-")));
+    // Deflated and in base64, the stored texts take well under their JSON's bytes.
+    assert!(packed * 10 < json * 7, "{packed} bytes packed for {json} bytes of JSON");
     let html = fs::read_to_string(out.join("laws/trademark-law.html")).unwrap();
     assert!(html.contains(r#"<form class="site-search" role="search" aria-label="站内搜索" action="../search.html">"#));
     assert!(html.contains(r#"src="../static/search.js""#));

@@ -240,7 +240,12 @@ fn served_search_text(server: &Server) -> String {
     let manifest: serde_json::Value = serde_json::from_str(json).unwrap();
     let docs = manifest["docs"].as_u64().unwrap();
     let per = manifest["per"].as_u64().unwrap();
-    (0..docs.div_ceil(per)).map(|chunk| get(server, &format!("/search/d/{chunk}.js")).text()).collect()
+    (0..docs.div_ceil(per))
+        .map(|chunk| {
+            let file = get(server, &format!("/search/d/{chunk}.js")).text();
+            shiyi::search::read_script(file.as_bytes()).unwrap().2.to_string()
+        })
+        .collect()
 }
 
 #[test]

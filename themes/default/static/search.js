@@ -95,12 +95,28 @@
   var waiting = {};
   var version = '';
 
+  // Shards and chunks arrive deflated and in base64 (see src/search/mod.rs);
+  // the browser's own DecompressionStream inflates them.
+  function unpack(data) {
+    if (typeof data !== 'string') return data;
+    var bin = atob(data), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Response(inflated).text().then(JSON.parse);
+  }
+
+  // Called by every index file as it loads; the data is stored once inflated.
   global.shiyiSearch = function (kind, id, data) {
     var key = kind + id;
-    store[key] = data;
-    var list = waiting[key] || [];
-    delete waiting[key];
-    list.forEach(function (w) { w[0](data); });
+    var settle = function (which, value) {
+      if (which === 0) store[key] = value;
+      var list = waiting[key] || [];
+      delete waiting[key];
+      list.forEach(function (w) { w[which](value); });
+    };
+    new Promise(function (resolve) { resolve(unpack(data)); }).then(
+      function (value) { settle(0, value); },
+      function (error) { settle(1, error); });
   };
 
   // For other scripts: shiyiSearch.search(query, limit) → Promise of
