@@ -73,8 +73,29 @@ impl Entry {
     /// Plain text shown in snippets and checked for exact phrases, at most
     /// `limit` characters.
     pub fn shown(&self, limit: usize) -> String {
+        let (prefix, rest) = self.shown_parts(limit);
+        [prefix, rest].concat()
+    }
+
+    /// [`Entry::shown`] in its two parts (the prefix, then the start of the
+    /// field), borrowed rather than copied.
+    pub fn shown_parts(&self, limit: usize) -> (&str, &str) {
         let field = self.fields.get(self.shown_field).map_or("", |f| f.1.as_str());
-        self.shown_prefix.chars().chain(field.chars()).take(limit).collect()
+        let prefix = first_chars(&self.shown_prefix, limit);
+        let left = limit - prefix.chars().count().min(limit);
+        (prefix, first_chars(field, left))
+    }
+}
+
+/// The first `limit` characters of `text`.
+fn first_chars(text: &str, limit: usize) -> &str {
+    // A character takes at least one byte: short texts need no counting.
+    if text.len() <= limit {
+        return text;
+    }
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => &text[..end],
+        None => text,
     }
 }
 
@@ -274,6 +295,22 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_text_is_cut_by_characters() {
+        let entry = Entry {
+            kind: EntryKind::Clause,
+            url: String::new(),
+            crumb: Vec::new(),
+            fields: vec![(TEXT, "一二三四五".into())],
+            shown_prefix: "（一）".into(),
+            shown_field: 0,
+        };
+        assert_eq!(entry.shown(100), "（一）一二三四五");
+        assert_eq!(entry.shown(5), "（一）一二");
+        assert_eq!(entry.shown_parts(2), ("（一", ""));
+        assert_eq!(entry.shown(0), "");
+    }
 
     #[test]
     fn arabic_forms() {

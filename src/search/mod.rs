@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::resolve::Resolved;
-use crate::resolve::terms::{stable_key, stable_key_bytes};
+use crate::resolve::terms::stable_key;
 use entries::Entry;
 use tokenize::{Key, shard_of};
 
@@ -198,6 +198,12 @@ pub fn read_script(file: &[u8]) -> Option<(String, usize, serde_json::Value)> {
 /// Appends `text` as a JSON string.
 fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
+    push_json_escaped(out, text);
+    out.push('"');
+}
+
+/// Appends `text` escaped for the inside of a JSON string.
+fn push_json_escaped(out: &mut String, text: &str) {
     let mut clean = 0;
     for (at, b) in text.bytes().enumerate() {
         // Only `"`, `\` and control characters are escaped; all are ASCII, so
@@ -214,7 +220,6 @@ fn push_json_string(out: &mut String, text: &str) {
         }
     }
     out.push_str(&text[clean..]);
-    out.push('"');
 }
 
 /// Where index files go as they are made: `put(path from the output root, bytes)`.
@@ -245,7 +250,10 @@ pub fn collect_files(write: impl FnOnce(Put<'_>)) -> Vec<(String, Vec<u8>)> {
 
 /// A file's contribution to the index version: its path and bytes hashed.
 fn file_hash(path: &str, bytes: &[u8]) -> String {
-    format!("{}{}", stable_key(path), stable_key_bytes(bytes))
+    // Word at a time: the bytes of the whole index pass through here.
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    format!("{}{:016x}", stable_key(path), std::hash::Hasher::finish(&hasher))
 }
 
 /// Makes the index files for a list of entries, handing each to `put`.
@@ -378,8 +386,13 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
         .collect();
     // Chunks hold a fixed number of entries, so the browser finds an entry's
     // chunk without a table.
-    let mut sizes: Vec<usize> =
-        entries.par_iter().map(|e| e.borrow().url.len() + e.borrow().shown(STORED_CHARS).len() + 24).collect();
+    let mut sizes: Vec<usize> = entries
+        .par_iter()
+        .map(|e| {
+            let (prefix, rest) = e.borrow().shown_parts(STORED_CHARS);
+            e.borrow().url.len() + prefix.len() + rest.len() + 24
+        })
+        .collect();
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1).max(1);
     let per = (CHUNK_BYTES / median).clamp(1, 256);
@@ -400,7 +413,11 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
                     push_json_string(&mut data, part);
                 }
                 data.push_str("],");
-                push_json_string(&mut data, &e.shown(STORED_CHARS));
+                let (prefix, rest) = e.shown_parts(STORED_CHARS);
+                data.push('"');
+                push_json_escaped(&mut data, prefix);
+                push_json_escaped(&mut data, rest);
+                data.push('"');
                 data.push_str(",\"");
                 data.push_str(e.kind.code());
                 data.push_str("\"]");
