@@ -176,6 +176,7 @@ fn article_text(clause: &Clause, law: bool) -> String {
 fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Vec<Entry>) {
     let law = doc.front.kind == Kind::Law;
     let short = format!("《{}》", doc.short_title());
+    let mut heading_texts: rustc_hash::FxHashMap<usize, String> = Default::default();
     tree.walk(|clause, ancestors| {
         // In a statute the article is the unit; its paragraphs and items are
         // found through it.
@@ -199,9 +200,18 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
                 citation.push_str(&arabic);
             }
         }
-        let mut context: Vec<String> =
-            ancestors.iter().filter(|a| is_heading(a)).map(|a| inline_text(&a.text)).collect();
-        context.push(doc.short_title().to_string());
+        // Each heading's plain text is made once, not once per clause below it.
+        let headings: Vec<usize> = ancestors
+            .iter()
+            .filter(|a| is_heading(a))
+            .map(|a| {
+                let key = std::ptr::from_ref::<Clause>(a) as usize;
+                heading_texts.entry(key).or_insert_with(|| inline_text(&a.text));
+                key
+            })
+            .collect();
+        let mut context: Vec<&str> = headings.iter().map(|key| heading_texts[key].as_str()).collect();
+        context.push(doc.short_title());
         let own = if is_heading(clause) { TITLE } else { TEXT };
         let label = if clause.label.is_empty() || clause.kind == ClauseKind::Article {
             String::new()
