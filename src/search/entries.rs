@@ -115,6 +115,11 @@ pub fn markdown_text(markdown: &str) -> String {
 
 /// One paragraph of Markdown to plain text.
 fn inline_text(markdown: &str) -> String {
+    // Without ASCII punctuation or blank lines there is no Markdown to
+    // read: most clauses.
+    if markdown.bytes().all(|b| !b.is_ascii_punctuation()) && markdown.trim().lines().all(|l| !l.trim().is_empty()) {
+        return tidy(markdown);
+    }
     let source = inline_source(markdown);
     let mut out = String::new();
     for event in inline_events(&source) {
@@ -127,10 +132,19 @@ fn inline_text(markdown: &str) -> String {
     tidy(&out)
 }
 
-/// Cross-reference brackets removed, blank lines dropped.
+/// Cross-reference brackets removed, lines trimmed, blank lines dropped.
 fn tidy(text: &str) -> String {
-    let text = text.replace("[[", "").replace("]]", "");
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    if out.contains("[[") || out.contains("]]") {
+        out = out.replace("[[", "").replace("]]", "");
+    }
+    out
 }
 
 /// `第二十条` → `第20条` (and the same for 章, 节, 款, 项…), so that either
@@ -333,5 +347,18 @@ mod tests {
     fn plain_text() {
         assert_eq!(markdown_text("## 要点\n\n- **一** [[具体意见 三]]\n"), "要点\n一 具体意见 三");
         assert_eq!(inline_text("坚持*标本兼治*"), "坚持标本兼治");
+        // Plain text takes the short way and comes out as the parser gives it.
+        for text in ["第一行\n  第二行  \n第三行", "第一段\n\n第二段", "2019年  12315", " 总 则 "] {
+            let source = inline_source(text);
+            let mut parsed = String::new();
+            for event in inline_events(&source) {
+                match event {
+                    Event::Text(t) => parsed.push_str(&t),
+                    Event::SoftBreak | Event::HardBreak => parsed.push('\n'),
+                    _ => {}
+                }
+            }
+            assert_eq!(inline_text(text), tidy(&parsed), "{text:?}");
+        }
     }
 }
