@@ -69,8 +69,9 @@ pub fn collect(documents: &[Document]) -> Vec<TimelineEntry> {
                 tree.walk(|clause, _| {
                     for sentence in clause.text.split_inclusive('。') {
                         let sentence = sentence.trim();
-                        // Every period names a year: skip the pattern where none can match.
-                        if !sentence.contains('年') {
+                        // Every period names a year in digits: skip the pattern
+                        // where none can match.
+                        if !sentence.contains('年') || !sentence.bytes().any(|b| b.is_ascii_digit()) {
                             continue;
                         }
                         if let Some((period, sort)) = period_of(sentence) {
