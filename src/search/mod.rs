@@ -105,15 +105,7 @@ const PREFIX: f32 = 0.5;
 /// each counted with its field's weight. Single Han characters are only
 /// there for one-character queries and do not lengthen an entry.
 fn entry_length(entry: &Entry) -> f32 {
-    let mut len = 0.0;
-    for (weight, text) in &entry.fields {
-        tokenize::index_keys(text, |key, prefix| {
-            if !prefix && !key.is_single_han() {
-                len += weight;
-            }
-        });
-    }
-    len
+    entry.fields.iter().map(|(weight, text)| weight * tokenize::counted_tokens(text) as f32).sum()
 }
 
 /// A token's postings within one range of entries, already encoded: the

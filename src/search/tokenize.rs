@@ -275,6 +275,21 @@ pub fn index_keys(text: &str, mut emit: impl FnMut(Key, bool)) {
     }
 }
 
+/// How many of the tokens [`index_keys`] gives for `text` count towards an
+/// entry's length: Han bigrams and whole words (single Han characters and
+/// prefixes do not). Counted without making the keys.
+pub fn counted_tokens(text: &str) -> usize {
+    let mut count = 0;
+    scan(text, |k, _, starts| {
+        // A word counts once, at its start; a Han character that does not
+        // start its run closes one bigram.
+        if starts != (k == Class::Han) {
+            count += 1;
+        }
+    });
+    count
+}
+
 /// Text reduced to its token characters (separators removed), normalised: the
 /// form in which exact phrases are compared.
 pub fn compact(text: &str) -> String {
@@ -341,6 +356,11 @@ mod tests {
             }
             let mut got: Vec<(String, bool)> = Vec::new();
             index_keys(text, |key, prefix| got.push((key.text(), prefix)));
+            let counted = got
+                .iter()
+                .filter(|(t, prefix)| !prefix && !(t.chars().count() == 1 && runs(t)[0].0 == Class::Han))
+                .count();
+            assert_eq!(counted_tokens(text), counted, "{text:?}");
             expected.sort();
             got.sort();
             assert_eq!(got, expected, "{text}");
