@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::citations::{CitationIndex, ClauseRef};
 use super::terms::{Abbreviations, comparable_title, stable_key};
 use super::{Body, Document};
@@ -26,6 +28,9 @@ pub struct CitedDocument {
 /// The outermost 《…》 spans of a text, as byte ranges of their inner text.
 pub fn title_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
+    if !text.contains('《') {
+        return spans;
+    }
     let mut depth = 0usize;
     let mut start = 0;
     for (i, c) in text.char_indices() {
@@ -50,57 +55,64 @@ pub fn title_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// What a cited title refers to: the canonical (comparable) title it stands for.
 pub fn canonical_title(inner: &str, abbreviations: &Abbreviations) -> String {
-    let t = comparable_title(inner);
-    match abbreviations.lookup(&t, None) {
+    canonical_of_comparable(comparable_title(inner), abbreviations)
+}
+
+/// [`canonical_title`] of a title already made comparable.
+fn canonical_of_comparable(title: String, abbreviations: &Abbreviations) -> String {
+    match abbreviations.lookup(&title, None) {
         Some(a) => comparable_title(&a.full),
-        None => t,
+        None => title,
     }
 }
 
 /// Collects the cited documents of directives, annotations and pages (laws
 /// cite too many other laws to list usefully).
 pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Abbreviations) -> Vec<CitedDocument> {
+    // Titles are found and made canonical per document in parallel, then
+    // filed in site order: (canonical title, title as cited, where).
+    let found: Vec<Vec<(String, String, ClauseRef)>> = documents
+        .par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let mut out = Vec::new();
+            let mut visit = |text: &str, id: Option<&String>| {
+                for span in title_spans(text) {
+                    let short = comparable_title(&text[span]);
+                    let key = canonical_of_comparable(short.clone(), abbreviations);
+                    if !key.is_empty() {
+                        out.push((key, short, ClauseRef { doc: i, id: id.cloned() }));
+                    }
+                }
+            };
+            match (&doc.body, doc.front.kind) {
+                (_, Kind::Law) => {}
+                (Body::Clauses(tree), _) => tree.walk(|clause, _| visit(&clause.text, Some(&clause.id))),
+                (Body::Markdown, _) => visit(&doc.body_text, None),
+            }
+            out
+        })
+        .collect();
     let mut by_title: BTreeMap<String, CitedDocument> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    let mut add = |inner: &str, at: ClauseRef| {
-        let key = canonical_title(inner, abbreviations);
-        if key.is_empty() {
-            return;
-        }
+    for (key, short, at) in found.into_iter().flatten() {
         let entry = by_title.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
             let site_document = index.document(&key).filter(|&d| documents[d].front.kind != Kind::Annotation);
             CitedDocument {
-                title: key.clone(),
                 id: format!("cite-{}", stable_key(&key)),
+                title: key.clone(),
                 site_document,
                 short_names: Vec::new(),
                 cited_by: Vec::new(),
             }
         });
-        let short = comparable_title(inner);
         if short != key && !entry.short_names.contains(&short) {
             entry.short_names.push(short);
         }
         // Clauses are visited once each, in order: a repeat is the last entry.
         if entry.cited_by.last() != Some(&at) {
             entry.cited_by.push(at);
-        }
-    };
-    for (i, doc) in documents.iter().enumerate() {
-        match (&doc.body, doc.front.kind) {
-            (_, Kind::Law) => {}
-            (Body::Clauses(tree), _) => tree.walk(|clause, _| {
-                for span in title_spans(&clause.text) {
-                    add(&clause.text[span], ClauseRef { doc: i, id: Some(clause.id.clone()) });
-                }
-            }),
-            (Body::Markdown, _) => {
-                let text = &doc.body_text;
-                for span in title_spans(text) {
-                    add(&text[span], ClauseRef { doc: i, id: None });
-                }
-            }
         }
     }
     // In order of first citation.

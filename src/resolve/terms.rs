@@ -92,6 +92,10 @@ pub fn abbreviation_definitions(text: &str) -> Vec<(String, String)> {
 /// A title in comparable form: inner abbreviation notes removed, 〈〉 as 《》,
 /// no whitespace.
 pub fn comparable_title(title: &str) -> String {
+    // Most titles have nothing to take out.
+    if !title.contains(['〈', '〉', '（']) && !title.chars().any(char::is_whitespace) {
+        return title.to_string();
+    }
     let mut s = title.replace('〈', "《").replace('〉', "》");
     while let Some(i) = s.find("（以下简称") {
         match s[i..].find('）') {
