@@ -31,6 +31,9 @@ results=$work/results.tsv
 run_tool() { # tool corpus-dir output-dir
   local tool=$1 corpus=$2 out=$3
   rm -rf "$out"
+  # The previous run's writes reach the disk before this run starts, so that
+  # no tool pays for another's writeback (a no-op on tmpfs).
+  sync
   case $tool in
     shiyi) /usr/bin/time -v -o "$work/time.txt" "$shiyi" build --root "$corpus/shiyi" --output "$out" >/dev/null 2>&1 ;;
     hugo) (cd "$corpus/hugo" && /usr/bin/time -v -o "$work/time.txt" "$hugo_bin" --quiet -d "$out" >/dev/null 2>&1) ;;
