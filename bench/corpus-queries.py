@@ -4,7 +4,8 @@
 
 Usage: bench/corpus-queries.py OUT [COUNT]
 
-Reads the stored entries of OUT/search/d/*.js. Every query is either a run of
+Reads the stored entries of OUT/search/d/*.js (deflated JSON in base64, as
+src/search/mod.rs writes them). Every query is either a run of
 14 characters from a year on in a clause (the corpus reuses sentences with
 shifted years) or two runs of 9 characters from the first and last years of a
 clause, never ending inside a number. A query is kept when at most 30 clauses hold its text; each of them
@@ -12,10 +13,12 @@ counts as a right answer, since the corpus repeats whole clauses (annotations
 that quote them do not count). Deterministic.
 """
 
+import base64
 import glob
 import json
 import re
 import sys
+import zlib
 
 
 def entries(out):
@@ -23,7 +26,8 @@ def entries(out):
     files = glob.glob(f"{out}/search/d/*.js")
     for n in range(len(files)):
         text = open(f"{out}/search/d/{n}.js", encoding="utf-8").read()
-        rows += json.loads(text[text.index("[") : text.rindex("]") + 1])
+        packed = text[text.index(',"') + 2 : text.rindex('"')]
+        rows += json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
     return rows
 
 
