@@ -275,16 +275,23 @@ pub fn inline_html(markdown: &str) -> String {
 /// Escapes `& < > " '` for HTML text and attribute values.
 pub fn escape_text(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
-            _ => s.push(c),
-        }
+    // Runs without a special character are copied whole; the special
+    // characters are ASCII, so `at` is always a character boundary.
+    let mut clean = 0;
+    for (at, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        s.push_str(&text[clean..at]);
+        s.push_str(entity);
+        clean = at + 1;
     }
+    s.push_str(&text[clean..]);
     s
 }
 
@@ -308,6 +315,14 @@ pub fn inline_source(text: &str) -> CowStr<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_escapes_the_five_characters() {
+        assert_eq!(escape_text("《法》<b>&\"x'"), "《法》&lt;b&gt;&amp;&quot;x&#39;");
+        assert_eq!(escape_text("工商"), "工商");
+        assert_eq!(escape_text(""), "");
+        assert_eq!(escape_html("第一行\n<第二行>"), "第一行<br>&lt;第二行&gt;");
+    }
 
     #[test]
     fn blocks_join_lines_and_split_at_markers() {

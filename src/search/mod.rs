@@ -64,8 +64,15 @@ pub fn push_number(out: &mut String, n: u32) {
 
 /// [`push_number`] into bytes.
 fn push_number_bytes(out: &mut Vec<u8>, n: u32) {
-    let (places, at) = number_places(n);
-    out.extend_from_slice(&places[at..]);
+    // Most postings take one or two places.
+    if n < 32 {
+        out.push(LAST[n as usize]);
+    } else if n < 32 * 32 {
+        out.extend_from_slice(&[MORE[(n / 32) as usize], LAST[(n % 32) as usize]]);
+    } else {
+        let (places, at) = number_places(n);
+        out.extend_from_slice(&places[at..]);
+    }
 }
 
 /// The places of `n` in base 32 (ASCII), in `places[at..]`.
@@ -475,11 +482,14 @@ mod tests {
     #[test]
     fn numbers_round_trip() {
         let mut s = String::new();
+        let mut bytes = Vec::new();
         let values = [0, 1, 31, 32, 33, 1023, 1024, 99_999, u32::MAX / 64];
         for v in values {
             push_number(&mut s, v);
+            push_number_bytes(&mut bytes, v);
         }
         assert_eq!(read_numbers(&s), values);
+        assert_eq!(s.as_bytes(), bytes);
     }
 
     #[test]
