@@ -138,25 +138,20 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
     let assets =
         others.into_iter().map(|source| Asset { rel: slash_path(&relative(&content, &source)), source }).collect();
 
-    let results: Vec<(PathBuf, Option<String>, Result<RawDocument, Diagnostic>)> = markdown
+    // Markdown texts are not kept as sources (each is dropped once parsed):
+    // they would be a second copy of the site; the files with diagnostics are
+    // read again to show their lines.
+    let results: Vec<Result<RawDocument, Diagnostic>> = markdown
         .par_iter()
         .map(|abs| {
             let path = relative(root, abs);
             let rel = slash_path(&relative(&content, abs));
-            match read_text(abs, &path) {
-                Ok(text) => {
-                    let doc = parse_document(&path, rel, &text);
-                    (path, Some(text), doc)
-                }
-                Err(d) => (path, None, Err(d)),
-            }
+            read_text(abs, &path).and_then(|text| parse_document(&path, rel, &text))
         })
         .collect();
 
     let mut documents = Vec::new();
-    // Markdown texts are not kept as sources: they would be a second copy of
-    // the site; the files with diagnostics are read again to show their lines.
-    for (_, _, result) in results {
+    for result in results {
         match result {
             Ok(doc) => documents.push(doc),
             Err(d) => diagnostics.push(d),
