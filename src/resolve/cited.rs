@@ -100,8 +100,8 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
             order.push(key.clone());
             let site_document = index.document(&key).filter(|&d| documents[d].front.kind != Kind::Annotation);
             CitedDocument {
-                id: format!("cite-{}", stable_key(&key)),
                 title: key.clone(),
+                id: format!("cite-{}", stable_key(&key)),
                 site_document,
                 short_names: Vec::new(),
                 cited_by: Vec::new(),

@@ -71,7 +71,8 @@ pub struct Entry {
 
 impl Entry {
     /// Plain text shown in snippets and checked for exact phrases, at most
-    /// `limit` characters.
+    /// `limit` characters (the index writes [`Entry::shown_parts`]).
+    #[cfg(test)]
     pub fn shown(&self, limit: usize) -> String {
         let (prefix, rest) = self.shown_parts(limit);
         [prefix, rest].concat()

@@ -56,14 +56,7 @@ const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 
 /// Appends `n` in base 32, most significant place first; only the last place
 /// uses a digit set of its own, so numbers need no separator.
-pub fn push_number(out: &mut String, n: u32) {
-    let (places, at) = number_places(n);
-    // Every byte is ASCII.
-    out.extend(places[at..].iter().map(|&b| b as char));
-}
-
-/// [`push_number`] into bytes.
-fn push_number_bytes(out: &mut Vec<u8>, n: u32) {
+pub fn push_number(out: &mut Vec<u8>, n: u32) {
     // Most postings take one or two places.
     if n < 32 {
         out.push(LAST[n as usize]);
@@ -134,7 +127,7 @@ impl Piece {
         if self.open == self.first {
             self.first_level = level;
         } else {
-            push_number_bytes(&mut self.rest, (self.open - self.last) * LEVELS + level);
+            push_number(&mut self.rest, (self.open - self.last) * LEVELS + level);
         }
         self.last = self.open;
     }
@@ -194,8 +187,9 @@ pub fn read_script(file: &[u8]) -> Option<(String, usize, serde_json::Value)> {
         Some(packed) => {
             let deflated = base64::engine::general_purpose::STANDARD.decode(packed).ok()?;
             let mut json = vec![0; deflated.len() * 4];
+            let mut inflater = Decompressor::new();
             loop {
-                match Decompressor::new().zlib_decompress(&deflated, &mut json) {
+                match inflater.zlib_decompress(&deflated, &mut json) {
                     Ok(size) => break json.truncate(size),
                     Err(DecompressionError::InsufficientSpace) => json.resize(json.len() * 2, 0),
                     Err(_) => return None,
@@ -355,7 +349,7 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
             for list in lists {
                 for (key, piece) in list {
                     let (last, text) = joined.entry(key).or_insert_with(|| (0, Vec::new()));
-                    push_number_bytes(text, (piece.first - *last) * LEVELS + piece.first_level);
+                    push_number(text, (piece.first - *last) * LEVELS + piece.first_level);
                     text.extend_from_slice(&piece.rest);
                     *last = piece.last;
                 }
@@ -485,8 +479,9 @@ mod tests {
         let mut bytes = Vec::new();
         let values = [0, 1, 31, 32, 33, 1023, 1024, 99_999, u32::MAX / 64];
         for v in values {
-            push_number(&mut s, v);
-            push_number_bytes(&mut bytes, v);
+            let (places, at) = number_places(v);
+            s.push_str(std::str::from_utf8(&places[at..]).unwrap());
+            push_number(&mut bytes, v);
         }
         assert_eq!(read_numbers(&s), values);
         assert_eq!(s.as_bytes(), bytes);

@@ -185,6 +185,7 @@ impl Key {
     }
 
     /// True for a single Han character.
+    #[cfg(test)]
     pub fn is_single_han(self) -> bool {
         self.value() & TAG == HAN_ONE
     }
