@@ -133,6 +133,83 @@ impl Piece {
     }
 }
 
+impl Piece {
+    /// A piece whose first posting is entry `number`, with weight `w` so far.
+    fn new(number: u32, w: f32) -> Piece {
+        Piece { first: number, first_level: 0, last: number, rest: Vec::new(), open: number, open_weight: w }
+    }
+
+    /// Adds weight `w` to the posting of entry `number` (entries come in order).
+    fn add(&mut self, number: u32, w: f32, level_of: impl Fn(u32, f32) -> u32) {
+        if self.open == number {
+            self.open_weight += w;
+        } else {
+            self.close(level_of);
+            self.open = number;
+            self.open_weight = w;
+        }
+    }
+}
+
+/// First and last code point of the Han characters filed in a dense table.
+const DENSE_HAN: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
+/// The pieces of one range of entries, by token. Single Han characters, half
+/// of all tokens, go to a table indexed by code point, which stays in cache;
+/// bigrams to a map keyed by their 42 bits; words to a map of their own.
+struct RangePieces {
+    singles: Vec<Option<Piece>>,
+    pairs: FxHashMap<u64, Piece>,
+    words: FxHashMap<Key, Piece>,
+}
+
+impl RangePieces {
+    fn new() -> RangePieces {
+        let dense = (DENSE_HAN.end() - DENSE_HAN.start() + 1) as usize;
+        RangePieces {
+            singles: (0..dense).map(|_| None).collect(),
+            pairs: FxHashMap::default(),
+            words: FxHashMap::default(),
+        }
+    }
+
+    /// Adds weight `w` for `key` to the posting of entry `number`.
+    fn add(&mut self, key: Key, number: u32, w: f32, level_of: impl Fn(u32, f32) -> u32) {
+        let slot = match key.kind() {
+            tokenize::KeyKind::Single(code) if DENSE_HAN.contains(&code) => {
+                &mut self.singles[(code - DENSE_HAN.start()) as usize]
+            }
+            tokenize::KeyKind::Pair(bits) => {
+                return match self.pairs.get_mut(&bits) {
+                    Some(piece) => piece.add(number, w, level_of),
+                    None => drop(self.pairs.insert(bits, Piece::new(number, w))),
+                };
+            }
+            _ => {
+                return match self.words.get_mut(&key) {
+                    Some(piece) => piece.add(number, w, level_of),
+                    None => drop(self.words.insert(key, Piece::new(number, w))),
+                };
+            }
+        };
+        match slot {
+            Some(piece) => piece.add(number, w, level_of),
+            None => *slot = Some(Piece::new(number, w)),
+        }
+    }
+
+    /// Every token's piece, its last posting still open.
+    fn into_pieces(self) -> impl Iterator<Item = (Key, Piece)> {
+        let singles = self
+            .singles
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, piece)| Some((Key::single(DENSE_HAN.start() + i as u32), piece?)));
+        let pairs = self.pairs.into_iter().map(|(bits, piece)| (Key::pair(bits), piece));
+        singles.chain(pairs).chain(self.words)
+    }
+}
+
 /// Ranges of entries per thread in the indexing pass (a few, to balance).
 const RANGES_PER_THREAD: usize = 4;
 
@@ -290,39 +367,19 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
         .par_chunks(range)
         .enumerate()
         .map(|(r, chunk)| {
-            let mut pieces: FxHashMap<Key, Piece> = FxHashMap::default();
+            let mut pieces = RangePieces::new();
             for (i, entry) in chunk.iter().enumerate() {
                 let number = (r * range + i) as u32;
                 for (weight, text) in &entry.borrow().fields {
                     tokenize::index_keys(text, |key, prefix| {
                         let w = if prefix { weight * PREFIX } else { *weight };
-                        match pieces.get_mut(&key) {
-                            Some(piece) if piece.open == number => piece.open_weight += w,
-                            Some(piece) => {
-                                piece.close(level_of);
-                                piece.open = number;
-                                piece.open_weight = w;
-                            }
-                            None => {
-                                let piece = Piece {
-                                    first: number,
-                                    first_level: 0,
-                                    last: number,
-                                    rest: Vec::new(),
-                                    open: number,
-                                    open_weight: w,
-                                };
-                                pieces.insert(key, piece);
-                            }
-                        }
+                        pieces.add(key, number, w, level_of);
                     });
                 }
             }
-            for piece in pieces.values_mut() {
-                piece.close(level_of);
-            }
             let mut parts: Vec<Vec<(Key, Piece)>> = (0..PARTS).map(|_| Vec::new()).collect();
-            for (key, piece) in pieces {
+            for (key, mut piece) in pieces.into_pieces() {
+                piece.close(level_of);
                 parts[partition(key)].push((key, piece));
             }
             parts

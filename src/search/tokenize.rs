@@ -133,6 +133,17 @@ pub fn prefixes(token: &str) -> impl Iterator<Item = &str> {
     (2..end).map(move |k| &token[..k])
 }
 
+/// What a [`Key`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// One Han character: its code point.
+    Single(u32),
+    /// A Han bigram: the two code points, 21 bits each.
+    Pair(u64),
+    /// A digit or letter word, or a prefix of one.
+    Word,
+}
+
 /// A token packed into two words, so the index builder files postings
 /// without allocating a string per token. Ordered like the numbers it holds;
 /// [`Key::text`] gives the token back.
@@ -182,6 +193,25 @@ impl Key {
 
     fn bigram(a: char, b: char) -> Key {
         Key::from_u128(HAN_TWO | ((a as u128) << 21) | b as u128)
+    }
+
+    /// What the key holds, for tables that file the common kinds apart.
+    pub fn kind(self) -> KeyKind {
+        match self.high >> 62 {
+            1 => KeyKind::Single(self.low as u32),
+            2 => KeyKind::Pair(self.low),
+            _ => KeyKind::Word,
+        }
+    }
+
+    /// The key of a single Han character given by code point.
+    pub fn single(code: u32) -> Key {
+        Key::from_u128(HAN_ONE | code as u128)
+    }
+
+    /// The key of a Han bigram given by [`KeyKind::Pair`]'s bits.
+    pub fn pair(bits: u64) -> Key {
+        Key::from_u128(HAN_TWO | bits as u128)
     }
 
     /// True for a single Han character.
