@@ -302,11 +302,26 @@ impl<'a> Renderer<'a> {
         page: PageView,
         extra: impl FnOnce(&mut Context),
     ) -> Result<Vec<u8>, Diagnostic> {
+        self.render_sized(template, path, page, 8 * 1024, extra)
+    }
+
+    /// [`Renderer::render`] into a buffer that starts at `capacity` bytes.
+    fn render_sized(
+        &self,
+        template: &str,
+        path: &str,
+        page: PageView,
+        capacity: usize,
+        extra: impl FnOnce(&mut Context),
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("page", &page);
         extra(&mut context);
-        self.theme.tera.render(template, &context).map(String::into_bytes).map_err(|e| {
+        // Rendered straight into bytes: Tera's `render` would check the whole
+        // page for UTF-8 once more on the way to a String.
+        let mut out = Vec::with_capacity(capacity);
+        self.theme.tera.render_to(template, &context, &mut out).map(|()| out).map_err(|e| {
             let origin = self.theme.template_origins.get(template).cloned().unwrap_or_else(|| template.into());
             Diagnostic::error(origin, 0, 0, format!("cannot render {path}: {}", tera_message(&e)))
                 .with_hint("check the variables the template uses against the view reference in the README")
@@ -324,7 +339,9 @@ impl<'a> Renderer<'a> {
         let view = document_view(self.resolved, index, path, Some(&linker));
         let template = if doc.front.kind.has_clauses() { "document.html" } else { "page.html" };
         let page = self.page_view(&doc.front.title, doc.front.kind.name(), path, crumbs);
-        self.render(template, path, page, |c| c.insert("doc", &view))
+        // Pages run to about twice their source, most of it annotations and links.
+        let capacity = 16 * 1024 + 2 * doc.body_text.len();
+        self.render_sized(template, path, page, capacity, |c| c.insert("doc", &view))
     }
 
     fn home(&self) -> Result<Vec<u8>, Diagnostic> {
