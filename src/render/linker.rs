@@ -7,7 +7,7 @@
 //! each glossary term in a clause into a link to the 术语 page.
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -245,7 +245,7 @@ impl<'a> Linker<'a> {
     fn link_events<'e>(&self, events: Vec<Event<'e>>, clause: Option<&str>) -> Vec<Event<'e>> {
         let mut out = Vec::with_capacity(events.len());
         let mut in_link: Vec<bool> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut pending = String::new();
         let flush = |pending: &mut String, out: &mut Vec<Event<'e>>, seen: &mut HashSet<usize>, linking: bool| {
             if pending.is_empty() {

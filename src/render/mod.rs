@@ -109,7 +109,7 @@ struct Decorated<'a> {
 impl ClauseDecorator for Decorated<'_> {
     fn text(&self, text: &str, clause_id: &str) -> String {
         if self.plain_text {
-            self.linker.text_html(text, Some(clause_id), &mut HashSet::new()).replace('\n', "<br>")
+            self.linker.text_html(text, Some(clause_id), &mut rustc_hash::FxHashSet::default()).replace('\n', "<br>")
         } else {
             self.linker.inline(text, Some(clause_id))
         }

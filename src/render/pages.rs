@@ -1,7 +1,7 @@
 //! The site-wide list pages: 引用文件 (cited documents), 术语 (glossary),
 //! 时间表 (timeline) and 标签 (tags), each rendered from its own view values.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::linker::{CITED_PAGE, GLOSSARY_PAGE, Linker};
 use super::views::{CitedView, LinkView, PageLinkView, PagerView, PeriodView, TagView, TaskView, TermView};
@@ -135,7 +135,7 @@ fn render_timeline(renderer: &Renderer<'_>, number: usize) -> (String, Result<Ve
     let mut periods: Vec<PeriodView> = Vec::new();
     for entry in timeline.iter().skip((number - 1) * PER_PAGE).take(PER_PAGE) {
         let task = TaskView {
-            html: linker.text_html(&entry.sentence, None, &mut HashSet::new()),
+            html: linker.text_html(&entry.sentence, None, &mut HashSet::default()),
             citation: linker.citation_of(&entry.clause),
             url: linker.url_of(&entry.clause),
         };

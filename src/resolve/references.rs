@@ -1,7 +1,7 @@
 //! Clause references (`[[三（三）3]]`, `[[行政许可法 第二十条|许可条件]]`),
 //! annotation bindings (`annotates:`) and the backlinks they create.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;

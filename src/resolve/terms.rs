@@ -1,7 +1,7 @@
 //! Terms: abbreviations the documents define for themselves
 //! (`（以下简称《实施纲要》）`) and the site's glossary (`content/glossary.yaml`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -32,8 +32,8 @@ pub struct Abbreviations {
 impl Abbreviations {
     /// Indexes a list of definitions (in document order).
     pub fn new(list: Vec<Abbreviation>) -> Self {
-        let mut own = HashMap::new();
-        let mut first = HashMap::new();
+        let mut own = HashMap::default();
+        let mut first = HashMap::default();
         for (i, a) in list.iter().enumerate() {
             own.entry((a.defined_at.doc, a.short.clone())).or_insert(i);
             first.entry(a.short.clone()).or_insert(i);
@@ -160,7 +160,7 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
             return (Vec::new(), vec![d]);
         }
     };
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut seen: HashMap<String, String> = HashMap::default();
     let mut terms = Vec::new();
     for entry in entries {
         // The entry's own lines start at its `term:` line.
