@@ -4,6 +4,8 @@
 //! The markup is fixed here (themes style it through classes) because it is
 //! the hot path of a large build and the anchor scheme must not vary by theme.
 
+use std::fmt::Write;
+
 use crate::clause::{Clause, ClauseKind, ClauseTree};
 use crate::markdown::{block_html, escape_html, inline_html};
 
@@ -78,9 +80,8 @@ fn is_container(kind: ClauseKind) -> bool {
 
 fn permalink(out: &mut String, id: &str, citation: &str) {
     let cite = escape_html(citation);
-    out.push_str(&format!(
-        " <a class=\"permalink\" href=\"#{id}\" title=\"{cite}\" aria-label=\"本条链接：{cite}\">¶</a>"
-    ));
+    let _ =
+        write!(out, " <a class=\"permalink\" href=\"#{id}\" title=\"{cite}\" aria-label=\"本条链接：{cite}\">¶</a>");
 }
 
 fn render_clause<'t>(
@@ -95,12 +96,12 @@ fn render_clause<'t>(
     let id = &clause.id;
     let depth = ancestors.iter().filter(|a| a.heading || is_container(a.kind)).count();
     if clause.kind == ClauseKind::Block {
-        out.push_str(&format!("<div class=\"clause {css}\" id=\"{id}\">{}</div>\n", block_html(&clause.text)));
+        let _ = writeln!(out, "<div class=\"clause {css}\" id=\"{id}\">{}</div>", block_html(&clause.text));
         return;
     }
     let heading = clause.heading || (is_container(clause.kind) && clause.kind != ClauseKind::Article);
     if clause.kind == ClauseKind::Article {
-        out.push_str(&format!("<section class=\"clause {css}\" id=\"{id}\">\n"));
+        let _ = writeln!(out, "<section class=\"clause {css}\" id=\"{id}\">");
         out.push_str(&style.decorator.aside(id));
         ancestors.push(clause);
         for (i, child) in clause.children.iter().enumerate() {
@@ -113,19 +114,19 @@ fn render_clause<'t>(
     }
     if heading {
         let level = (depth + 2).min(6);
-        out.push_str(&format!("<section class=\"clause {css}\" id=\"{id}\">\n<h{level} class=\"clause-head\">"));
+        let _ = write!(out, "<section class=\"clause {css}\" id=\"{id}\">\n<h{level} class=\"clause-head\">");
         if !clause.label.is_empty() {
-            out.push_str(&format!("<span class=\"num\">{}</span>", escape_html(&clause.label)));
+            let _ = write!(out, "<span class=\"num\">{}</span>", escape_html(&clause.label));
         }
-        out.push_str(&format!("<span class=\"clause-title\">{}</span>", style.text_html(&clause.text, id)));
+        let _ = write!(out, "<span class=\"clause-title\">{}</span>", style.text_html(&clause.text, id));
         permalink(out, id, &citation);
-        out.push_str(&format!("</h{level}>\n"));
+        let _ = writeln!(out, "</h{level}>");
         out.push_str(&style.decorator.aside(id));
     } else {
-        out.push_str(&format!("<div class=\"clause {css}\" id=\"{id}\"><p class=\"clause-text\">"));
+        let _ = write!(out, "<div class=\"clause {css}\" id=\"{id}\"><p class=\"clause-text\">");
         let label = lead.unwrap_or(&clause.label);
         if !label.is_empty() {
-            out.push_str(&format!("<span class=\"num\">{}</span>", escape_html(label)));
+            let _ = write!(out, "<span class=\"num\">{}</span>", escape_html(label));
             if lead.is_some() {
                 out.push(' ');
             }
@@ -147,16 +148,12 @@ fn render_plain_list(out: &mut String, style: &ClauseStyle<'_>, class: &str, cla
     if clauses.is_empty() {
         return;
     }
-    out.push_str(&format!("<div class=\"{class}\">\n"));
+    let _ = writeln!(out, "<div class=\"{class}\">");
     for c in clauses {
         if c.kind == ClauseKind::Block {
-            out.push_str(&format!("<div id=\"{}\">{}</div>\n", c.id, block_html(&c.text)));
+            let _ = writeln!(out, "<div id=\"{}\">{}</div>", c.id, block_html(&c.text));
         } else {
-            out.push_str(&format!(
-                "<p class=\"clause-text\" id=\"{}\">{}</p>\n",
-                c.id,
-                style.text_html(&c.text, &c.id)
-            ));
+            let _ = writeln!(out, "<p class=\"clause-text\" id=\"{}\">{}</p>", c.id, style.text_html(&c.text, &c.id));
         }
     }
     out.push_str("</div>\n");

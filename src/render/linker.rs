@@ -6,8 +6,9 @@
 //! copy of the document, or to its 引用文件 entry, and the first occurrence of
 //! each glossary term in a clause into a link to the 术语 page.
 
-use std::cell::Cell;
 use rustc_hash::FxHashSet as HashSet;
+use std::cell::Cell;
+use std::fmt::Write;
 
 use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -181,13 +182,14 @@ impl<'a> Linker<'a> {
             }
             let term = &self.resolved.links.glossary[term_index];
             out.push_str(&escape_text(&text[last..m.start()]));
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "<a class=\"term\" href=\"{}#{}\" title=\"{}\">{}</a>",
                 relative_url(self.page, GLOSSARY_PAGE),
                 term.id,
                 escape_text(&snippet(&term.definition, 60)),
                 escape_text(&text[m.start()..m.end()])
-            ));
+            );
             last = m.end();
         }
         out.push_str(&escape_text(&text[last..]));
@@ -229,7 +231,7 @@ impl<'a> Linker<'a> {
                 (None, None) => span.target.to_string(),
             };
             out.push_str(&markdown[last..span.range.start]);
-            out.push_str(&format!("[{}]({REF_SCHEME}{number})", label.replace(['[', ']'], "")));
+            let _ = write!(out, "[{}]({REF_SCHEME}{number})", label.replace(['[', ']'], ""));
             last = span.range.end;
         }
         out.push_str(&markdown[last..]);

@@ -11,6 +11,7 @@ mod pages;
 pub mod views;
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -131,13 +132,14 @@ impl ClauseDecorator for Decorated<'_> {
             out.push_str("<p class=\"aside-head\">释义</p>\n<ul class=\"aside-list\">\n");
             for &a in annotations {
                 let doc = &self.linker.resolved().documents[a];
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     "<li><a href=\"{}\">{}</a>",
                     self.linker.url_of(&ClauseRef { doc: a, id: None }),
                     escape_text(&doc.front.title)
-                ));
+                );
                 if let Some(summary) = &doc.front.summary {
-                    out.push_str(&format!("<span class=\"aside-summary\">{}</span>", escape_text(summary)));
+                    let _ = write!(out, "<span class=\"aside-summary\">{}</span>", escape_text(summary));
                 }
                 out.push_str("</li>\n");
             }
@@ -148,11 +150,12 @@ impl ClauseDecorator for Decorated<'_> {
                 "<div class=\"aside-backlinks\">\n<p class=\"aside-head\">被引用</p>\n<ul class=\"backlinks\">\n",
             );
             for b in backlinks {
-                out.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a></li>\n",
+                let _ = writeln!(
+                    out,
+                    "<li><a href=\"{}\">{}</a></li>",
                     self.linker.url_of_anchor(b.source, &b.anchor),
                     escape_text(&b.label)
-                ));
+                );
             }
             out.push_str("</ul>\n</div>\n");
         }
