@@ -218,6 +218,18 @@ pub fn check_keeping(options: &BuildOptions) -> (Outcome, Option<incremental::Sn
 /// as it is rendered (the site is never held whole in memory), then swaps the
 /// staging folder in. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Outcome {
+    build_with(options, true)
+}
+
+/// [`build`] for a process that exits right after (the `build` command):
+/// the resolved site is left to the operating system to reclaim at exit
+/// instead of being freed piece by piece, which takes about 4% of a
+/// 1,000-document build.
+pub fn build_once(options: &BuildOptions) -> Outcome {
+    build_with(options, false)
+}
+
+fn build_with(options: &BuildOptions, free_site: bool) -> Outcome {
     let out = options.output_dir();
     if let Err(message) = output::check_output_dir(&out) {
         let d = Diagnostic::error(&out, 0, 0, message).with_hint("choose another --output folder");
@@ -252,6 +264,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
     if let Err(e) = staging.commit() {
         diagnostics.push(write_error(e));
         return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+    }
+    if !free_site {
+        std::mem::forget(resolved);
     }
     Outcome { status: Status::Success, diagnostics, sources, rendered: None, coverage, files }
 }

@@ -142,7 +142,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build { output, drafts } => {
             let options = BuildOptions { root: cli.root.clone(), output, drafts };
-            let outcome = shiyi::build(&options);
+            let outcome = shiyi::build_once(&options);
             print_outcome(&outcome);
             if outcome.status == Status::Success {
                 eprintln!(
