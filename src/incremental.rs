@@ -36,20 +36,26 @@ pub struct Snapshot {
     theme: Theme,
     /// Search entries of every document, then of the glossary (made on the
     /// first change, kept up to date by every later one).
-    search_entries: Vec<Arc<Vec<Entry>>>,
+    search_entries: Vec<Arc<Vec<Entry<'static>>>>,
 }
 
 /// The search entries of a site at one moment, cheap to clone and to send
 /// to another thread.
 #[derive(Clone)]
-pub struct SearchInput(Vec<Arc<Vec<Entry>>>);
+pub struct SearchInput(Vec<Arc<Vec<Entry<'static>>>>);
 
 impl SearchInput {
     /// The files of the search index for these entries.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let all: Vec<&Entry> = self.0.iter().flat_map(|list| list.iter()).collect();
+        let all: Vec<&Entry<'static>> = self.0.iter().flat_map(|list| list.iter()).collect();
         crate::search::collect_files(|put| crate::search::build(&all, put))
     }
+}
+
+/// The search entries of `doc`, owning their texts: the snapshot keeps them
+/// while documents change under it.
+fn owned_entries(doc: &crate::resolve::Document) -> Vec<Entry<'static>> {
+    entries::of_document(doc).into_iter().map(Entry::into_owned).collect()
 }
 
 /// The cross-links a Markdown body makes: its reference targets and cited
@@ -71,8 +77,7 @@ impl Snapshot {
     pub fn ensure_search_entries(&mut self) {
         if self.search_entries.is_empty() {
             use rayon::prelude::*;
-            self.search_entries =
-                self.resolved.documents.par_iter().map(|d| Arc::new(entries::of_document(d))).collect();
+            self.search_entries = self.resolved.documents.par_iter().map(|d| Arc::new(owned_entries(d))).collect();
             self.search_entries.push(Arc::new(entries::of_glossary(&self.resolved)));
         }
     }
@@ -116,7 +121,7 @@ impl Snapshot {
         self.ensure_search_entries();
         let doc = &mut self.resolved.documents[index];
         doc.body_text = raw.body;
-        self.search_entries[index] = Arc::new(entries::of_document(doc));
+        self.search_entries[index] = Arc::new(owned_entries(doc));
         let mut files = Vec::new();
         for (path, result) in render::render_body_pages(&self.resolved, &self.theme, index) {
             files.push((path, result.ok()?));

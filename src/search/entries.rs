@@ -5,6 +5,8 @@
 //! link (output path and fragment), breadcrumb, plain text for snippets and
 //! the weighted text fields the index is built from.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, TagEnd};
 use rayon::prelude::*;
 
@@ -50,9 +52,10 @@ impl EntryKind {
     }
 }
 
-/// One search result to be.
+/// One search result to be. Its texts borrow from the resolved site where
+/// they are the source as written (most clauses).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// What the entry stands for.
     pub kind: EntryKind,
     /// Output path from the root, with the fragment (`opinions.html#sec_3`).
@@ -60,7 +63,7 @@ pub struct Entry {
     /// Breadcrumb parts (`《具体意见》`, `三`, `（三）`, `3`).
     pub crumb: Vec<String>,
     /// Texts to index, each with its weight.
-    pub fields: Vec<(f32, String)>,
+    pub fields: Vec<(f32, Cow<'a, str>)>,
     /// The start of the shown text (a clause's label, a document's title),
     /// which goes on with field [`Entry::shown_field`]: the text is not
     /// stored twice.
@@ -69,7 +72,19 @@ pub struct Entry {
     pub shown_field: usize,
 }
 
-impl Entry {
+impl Entry<'_> {
+    /// The entry with every text owned, to outlive the site it was made from.
+    pub fn into_owned(self) -> Entry<'static> {
+        Entry {
+            kind: self.kind,
+            url: self.url,
+            crumb: self.crumb,
+            fields: self.fields.into_iter().map(|(w, text)| (w, Cow::Owned(text.into_owned()))).collect(),
+            shown_prefix: self.shown_prefix,
+            shown_field: self.shown_field,
+        }
+    }
+
     /// Plain text shown in snippets and checked for exact phrases, at most
     /// `limit` characters (the index writes [`Entry::shown_parts`]).
     #[cfg(test)]
@@ -81,7 +96,7 @@ impl Entry {
     /// [`Entry::shown`] in its two parts (the prefix, then the start of the
     /// field), borrowed rather than copied.
     pub fn shown_parts(&self, limit: usize) -> (&str, &str) {
-        let field = self.fields.get(self.shown_field).map_or("", |f| f.1.as_str());
+        let field = self.fields.get(self.shown_field).map_or("", |f| f.1.as_ref());
         let prefix = first_chars(&self.shown_prefix, limit);
         let left = limit - prefix.chars().count().min(limit);
         (prefix, first_chars(field, left))
@@ -114,12 +129,13 @@ pub fn markdown_text(markdown: &str) -> String {
     tidy(&out)
 }
 
-/// One paragraph of Markdown to plain text.
-fn inline_text(markdown: &str) -> String {
+/// One paragraph of Markdown to plain text, borrowed when the source is
+/// already plain (most clauses).
+fn inline_text(markdown: &str) -> Cow<'_, str> {
     // Without ASCII punctuation or blank lines there is no Markdown to
     // read: most clauses.
     if markdown.bytes().all(|b| !b.is_ascii_punctuation()) && markdown.trim().lines().all(|l| !l.trim().is_empty()) {
-        return tidy(markdown);
+        return if is_tidy(markdown) { Cow::Borrowed(markdown) } else { Cow::Owned(tidy(markdown)) };
     }
     let source = inline_source(markdown);
     let mut out = String::new();
@@ -130,7 +146,16 @@ fn inline_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    tidy(&out)
+    Cow::Owned(tidy(&out))
+}
+
+/// True when [`tidy`] would give `text` back unchanged: no blank line, no
+/// line with spaces at either end, no cross-reference brackets.
+fn is_tidy(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('\n').all(|line| !line.is_empty() && line.trim() == line)
+        && !text.contains("[[")
+        && !text.contains("]]")
 }
 
 /// Cross-reference brackets removed, lines trimmed, blank lines dropped.
@@ -173,25 +198,27 @@ fn is_heading(clause: &Clause) -> bool {
 
 /// The plain text of an article: its paragraphs and items, one per line.
 fn article_text(clause: &Clause, law: bool) -> String {
-    let mut lines = Vec::new();
+    let mut out = String::new();
     let mut ancestors = Vec::new();
     clause.walk(&mut ancestors, &mut |c, _| {
-        let text = if law { c.text.trim().to_string() } else { inline_text(&c.text) };
+        let text = if law { Cow::Borrowed(c.text.trim()) } else { inline_text(&c.text) };
         if !text.is_empty() {
-            lines.push(if c.label.is_empty() || c.kind == ClauseKind::Article {
-                text
-            } else {
-                format!("{}{text}", c.label)
-            });
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            if !(c.label.is_empty() || c.kind == ClauseKind::Article) {
+                out.push_str(&c.label);
+            }
+            out.push_str(&text);
         }
     });
-    lines.join("\n")
+    out
 }
 
-fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Vec<Entry>) {
+fn clause_entries<'a>(doc: &'a Document, tree: &'a crate::clause::ClauseTree, out: &mut Vec<Entry<'a>>) {
     let law = doc.front.kind == Kind::Law;
     let short = format!("《{}》", doc.short_title());
-    let mut heading_texts: rustc_hash::FxHashMap<usize, String> = Default::default();
+    let mut heading_texts: rustc_hash::FxHashMap<usize, Cow<'a, str>> = Default::default();
     tree.walk(|clause, ancestors| {
         // In a statute the article is the unit; its paragraphs and items are
         // found through it.
@@ -199,9 +226,9 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
             return;
         }
         let text = if clause.kind == ClauseKind::Article {
-            article_text(clause, law)
+            Cow::Owned(article_text(clause, law))
         } else if law {
-            clause.text.trim().to_string()
+            Cow::Borrowed(clause.text.trim())
         } else {
             inline_text(&clause.text)
         };
@@ -225,7 +252,7 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
                 key
             })
             .collect();
-        let mut context: Vec<&str> = headings.iter().map(|key| heading_texts[key].as_str()).collect();
+        let mut context: Vec<&str> = headings.iter().map(|key| heading_texts[key].as_ref()).collect();
         context.push(doc.short_title());
         let own = if is_heading(clause) { TITLE } else { TEXT };
         let label = if clause.label.is_empty() || clause.kind == ClauseKind::Article {
@@ -240,14 +267,14 @@ fn clause_entries(doc: &Document, tree: &crate::clause::ClauseTree, out: &mut Ve
             kind: EntryKind::Clause,
             url: format!("{}#{}", doc.output, clause.id),
             crumb,
-            fields: vec![(own, text), (CITATION, citation), (CONTEXT, context.join("\n"))],
+            fields: vec![(own, text), (CITATION, Cow::Owned(citation)), (CONTEXT, Cow::Owned(context.join("\n")))],
             shown_prefix: label,
             shown_field: 0,
         });
     });
 }
 
-fn document_entry(doc: &Document) -> Entry {
+fn document_entry(doc: &Document) -> Entry<'_> {
     let f = &doc.front;
     let mut titles = vec![f.title.clone()];
     titles.extend(f.short_title.clone());
@@ -277,12 +304,12 @@ fn document_entry(doc: &Document) -> Entry {
     };
     let shown_prefix = if text.is_empty() { f.title.clone() } else { format!("{}\n", f.title) };
     let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
-    let fields = vec![(TITLE, titles.join("\n")), (TEXT, text)];
+    let fields = vec![(TITLE, Cow::Owned(titles.join("\n"))), (TEXT, Cow::Owned(text))];
     Entry { kind, url: doc.output.clone(), crumb, fields, shown_prefix, shown_field: 1 }
 }
 
 /// Every entry of the site, in site order.
-pub fn collect(resolved: &Resolved) -> Vec<Entry> {
+pub fn collect(resolved: &Resolved) -> Vec<Entry<'_>> {
     // Documents in parallel; their entries joined in site order.
     let mut out: Vec<Entry> = resolved.documents.par_iter().flat_map_iter(of_document).collect();
     out.extend(of_glossary(resolved));
@@ -290,7 +317,7 @@ pub fn collect(resolved: &Resolved) -> Vec<Entry> {
 }
 
 /// The entries of one document: the document itself, then its clauses.
-pub fn of_document(doc: &Document) -> Vec<Entry> {
+pub fn of_document(doc: &Document) -> Vec<Entry<'_>> {
     let mut entries = vec![document_entry(doc)];
     if let Body::Clauses(tree) = &doc.body {
         clause_entries(doc, tree, &mut entries);
@@ -299,7 +326,7 @@ pub fn of_document(doc: &Document) -> Vec<Entry> {
 }
 
 /// The entries of the glossary's terms.
-pub fn of_glossary(resolved: &Resolved) -> Vec<Entry> {
+pub fn of_glossary(resolved: &Resolved) -> Vec<Entry<'static>> {
     let mut out = Vec::new();
     for term in &resolved.links.glossary {
         let mut names = vec![term.term.clone()];
@@ -309,7 +336,7 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry> {
             kind: EntryKind::Term,
             url: format!("{GLOSSARY_PAGE}#{}", term.id),
             crumb: vec!["术语".to_string(), term.term.clone()],
-            fields: vec![(TITLE, names.join("\n")), (TEXT, definition)],
+            fields: vec![(TITLE, Cow::Owned(names.join("\n"))), (TEXT, Cow::Owned(definition))],
             shown_prefix: format!("{}：", names.join("、")),
             shown_field: 1,
         });
@@ -349,7 +376,18 @@ mod tests {
         assert_eq!(markdown_text("## 要点\n\n- **一** [[具体意见 三]]\n"), "要点\n一 具体意见 三");
         assert_eq!(inline_text("坚持*标本兼治*"), "坚持标本兼治");
         // Plain text takes the short way and comes out as the parser gives it.
-        for text in ["第一行\n  第二行  \n第三行", "第一段\n\n第二段", "2019年  12315", " 总 则 "] {
+        // Text already tidy is borrowed, not copied.
+        assert!(matches!(inline_text("第一行\n第二行"), Cow::Borrowed("第一行\n第二行")));
+        assert!(matches!(inline_text("总则 "), Cow::Owned(_)));
+        for text in [
+            "第一行\n  第二行  \n第三行",
+            "第一段\n\n第二段",
+            "2019年  12315",
+            " 总 则 ",
+            "甲\r\n乙",
+            "甲\n",
+            "甲[[乙]]丙",
+        ] {
             let source = inline_source(text);
             let mut parsed = String::new();
             for event in inline_events(&source) {

@@ -341,7 +341,7 @@ fn file_hash(path: &str, bytes: &[u8]) -> String {
 }
 
 /// Makes the index files for a list of entries, handing each to `put`.
-pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
+pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
     // Pass 1: every entry's length, for BM25's length normalisation.
     let phase = crate::timings::phase("search lengths");
     let lengths: Vec<f32> = entries.par_iter().map(|e| entry_length(e.borrow())).collect();
@@ -510,7 +510,7 @@ pub fn build<E: Borrow<Entry> + Sync>(entries: &[E], put: Put<'_>) {
 mod tests {
     use super::*;
 
-    fn entry(url: &str, text: &str) -> Entry {
+    fn entry(url: &str, text: &'static str) -> Entry<'static> {
         Entry {
             kind: entries::EntryKind::Clause,
             url: url.into(),
