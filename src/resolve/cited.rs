@@ -1,8 +1,6 @@
 //! Cited documents: every 《…》 title in the content, grouped into a table of
 //! authorities, each linked to the site's own copy where there is one.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use super::citations::{CitationIndex, ClauseRef};
@@ -93,20 +91,26 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
             out
         })
         .collect();
-    let mut by_title: BTreeMap<String, CitedDocument> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
+    // Filed in order of first citation.
+    let mut slot_of: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let mut cited: Vec<CitedDocument> = Vec::new();
     for (key, short, at) in found.into_iter().flatten() {
-        let entry = by_title.entry(key.clone()).or_insert_with(|| {
-            order.push(key.clone());
-            let site_document = index.document(&key).filter(|&d| documents[d].front.kind != Kind::Annotation);
-            CitedDocument {
-                title: key.clone(),
-                id: format!("cite-{}", stable_key(&key)),
-                site_document,
-                short_names: Vec::new(),
-                cited_by: Vec::new(),
+        let slot = match slot_of.get(&key) {
+            Some(&slot) => slot,
+            None => {
+                let site_document = index.document(&key).filter(|&d| documents[d].front.kind != Kind::Annotation);
+                cited.push(CitedDocument {
+                    title: key.clone(),
+                    id: format!("cite-{}", stable_key(&key)),
+                    site_document,
+                    short_names: Vec::new(),
+                    cited_by: Vec::new(),
+                });
+                slot_of.insert(key.clone(), cited.len() - 1);
+                cited.len() - 1
             }
-        });
+        };
+        let entry = &mut cited[slot];
         if short != key && !entry.short_names.contains(&short) {
             entry.short_names.push(short);
         }
@@ -115,8 +119,7 @@ pub fn collect(documents: &[Document], index: &CitationIndex, abbreviations: &Ab
             entry.cited_by.push(at);
         }
     }
-    // In order of first citation.
-    order.into_iter().filter_map(|title| by_title.remove(&title)).collect()
+    cited
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub fn collect(documents: &[Document]) -> Vec<TimelineEntry> {
             found
         })
         .collect();
-    entries.sort_by(|a, b| a.sort.cmp(&b.sort).then_with(|| a.period.cmp(&b.period)));
+    entries.par_sort_by(|a, b| a.sort.cmp(&b.sort).then_with(|| a.period.cmp(&b.period)));
     entries
 }
 
