@@ -13,7 +13,6 @@ use std::fmt::Write;
 use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::relative_url;
 use crate::markdown::{block_events, escape_text, inline_events, inline_source, push_html, tidy_spacing};
 use crate::resolve::citations::ClauseRef;
 use crate::resolve::cited::{canonical_title, title_spans};
@@ -33,8 +32,8 @@ const REF_SCHEME: &str = "shiyi-ref:";
 pub struct Linker<'a> {
     resolved: &'a Resolved,
     terms: Option<&'a (AhoCorasick, Vec<usize>)>,
-    /// The page's output path.
-    page: &'a str,
+    /// The way from the page back to the output root (`../` per folder).
+    root: String,
     /// The page's document, if it is one.
     doc: Option<usize>,
     /// False when the page shows only part of `doc` (a handout): links to the
@@ -66,7 +65,7 @@ impl<'a> Linker<'a> {
         page: &'a str,
         doc: Option<usize>,
     ) -> Self {
-        Linker { resolved, terms, page, doc, same_page: true, next_reference: Cell::new(0) }
+        Linker { resolved, terms, root: super::root_prefix(page), doc, same_page: true, next_reference: Cell::new(0) }
     }
 
     /// The same linker for a page that shows only part of its document.
@@ -89,18 +88,19 @@ impl<'a> Linker<'a> {
         if self.is_this_page(doc) {
             format!("#{anchor}")
         } else {
-            format!("{}#{anchor}", relative_url(self.page, &self.resolved.documents[doc].output))
+            format!("{}{}#{anchor}", self.root, self.resolved.documents[doc].output)
         }
     }
 
     /// Relative URL of a clause or document.
     pub fn url_of(&self, target: &ClauseRef) -> String {
         let doc = &self.resolved.documents[target.doc];
-        let base = if self.is_this_page(target.doc) { String::new() } else { relative_url(self.page, &doc.output) };
+        let this_page = self.is_this_page(target.doc);
         match &target.id {
-            Some(id) => format!("{base}#{id}"),
-            None if base.is_empty() => "#main".to_string(),
-            None => base,
+            Some(id) if this_page => format!("#{id}"),
+            Some(id) => format!("{}{}#{id}", self.root, doc.output),
+            None if this_page => "#main".to_string(),
+            None => format!("{}{}", self.root, doc.output),
         }
     }
 
@@ -161,7 +161,7 @@ impl<'a> Linker<'a> {
         if let Some(c) = links.cited.iter().find(|c| c.title == canonical) {
             return format!(
                 "<a class=\"cite-link\" href=\"{}#{}\" title=\"引用文件\">{shown}</a>",
-                relative_url(self.page, CITED_PAGE),
+                format_args!("{}{CITED_PAGE}", self.root),
                 c.id
             );
         }
@@ -185,7 +185,7 @@ impl<'a> Linker<'a> {
             let _ = write!(
                 out,
                 "<a class=\"term\" href=\"{}#{}\" title=\"{}\">{}</a>",
-                relative_url(self.page, GLOSSARY_PAGE),
+                format_args!("{}{GLOSSARY_PAGE}", self.root),
                 term.id,
                 escape_text(&snippet(&term.definition, 60)),
                 escape_text(&text[m.start()..m.end()])
