@@ -131,9 +131,7 @@ impl Piece {
         }
         self.last = self.open;
     }
-}
 
-impl Piece {
     /// A piece whose first posting is entry `number`, with weight `w` so far.
     fn new(number: u32, w: f32) -> Piece {
         Piece { first: number, first_level: 0, last: number, rest: Vec::new(), open: number, open_weight: w }
@@ -175,26 +173,15 @@ impl RangePieces {
 
     /// Adds weight `w` for `key` to the posting of entry `number`.
     fn add(&mut self, key: Key, number: u32, w: f32, level_of: impl Fn(u32, f32) -> u32) {
-        let slot = match key.kind() {
+        match key.kind() {
             tokenize::KeyKind::Single(code) if DENSE_HAN.contains(&code) => {
-                &mut self.singles[(code - DENSE_HAN.start()) as usize]
-            }
-            tokenize::KeyKind::Pair(bits) => {
-                return match self.pairs.get_mut(&bits) {
+                match &mut self.singles[(code - DENSE_HAN.start()) as usize] {
                     Some(piece) => piece.add(number, w, level_of),
-                    None => drop(self.pairs.insert(bits, Piece::new(number, w))),
-                };
+                    slot => *slot = Some(Piece::new(number, w)),
+                }
             }
-            _ => {
-                return match self.words.get_mut(&key) {
-                    Some(piece) => piece.add(number, w, level_of),
-                    None => drop(self.words.insert(key, Piece::new(number, w))),
-                };
-            }
-        };
-        match slot {
-            Some(piece) => piece.add(number, w, level_of),
-            None => *slot = Some(Piece::new(number, w)),
+            tokenize::KeyKind::Pair(bits) => add_in(&mut self.pairs, bits, number, w, level_of),
+            _ => add_in(&mut self.words, key, number, w, level_of),
         }
     }
 
@@ -207,6 +194,20 @@ impl RangePieces {
             .filter_map(|(i, piece)| Some((Key::single(DENSE_HAN.start() + i as u32), piece?)));
         let pairs = self.pairs.into_iter().map(|(bits, piece)| (Key::pair(bits), piece));
         singles.chain(pairs).chain(self.words)
+    }
+}
+
+/// Adds weight `w` for `key` to the posting of entry `number` in `map`.
+fn add_in<K: std::hash::Hash + Eq>(
+    map: &mut FxHashMap<K, Piece>,
+    key: K,
+    number: u32,
+    w: f32,
+    level_of: impl Fn(u32, f32) -> u32,
+) {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Occupied(mut piece) => piece.get_mut().add(number, w, level_of),
+        std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(Piece::new(number, w))),
     }
 }
 
