@@ -134,8 +134,13 @@ pub fn markdown_text(markdown: &str) -> String {
 fn inline_text(markdown: &str) -> Cow<'_, str> {
     // Without ASCII punctuation or blank lines there is no Markdown to
     // read: most clauses.
-    if markdown.bytes().all(|b| !b.is_ascii_punctuation()) && markdown.trim().lines().all(|l| !l.trim().is_empty()) {
-        return if is_tidy(markdown) { Cow::Borrowed(markdown) } else { Cow::Owned(tidy(markdown)) };
+    if markdown.bytes().all(|b| !b.is_ascii_punctuation()) {
+        if is_tidy(markdown) {
+            return Cow::Borrowed(markdown);
+        }
+        if markdown.trim().lines().all(|l| !l.trim().is_empty()) {
+            return Cow::Owned(tidy(markdown));
+        }
     }
     let source = inline_source(markdown);
     let mut out = String::new();
