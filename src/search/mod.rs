@@ -9,7 +9,8 @@
 //! then only the shards of the query's tokens, then the document-store chunks
 //! of the best candidates. Every file is a script that calls the global
 //! `shiyiSearch(kind, id, data)`, so a `<script>` element can load it from
-//! `file://` as well as over HTTP.
+//! `file://` as well as over HTTP. Shards are plain JSON; document-store
+//! chunks are deflated and in base64 (see [`DEFLATE_LEVEL`]).
 //!
 //! ```text
 //! search/manifest.js   shiyiSearch("m", 0, {v, docs, shards, per, levels})
@@ -227,9 +228,12 @@ fn script(kind: &str, id: usize, data: &serde_json::Value) -> Vec<u8> {
     format!("shiyiSearch(\"{kind}\",{id},{data});\n").into_bytes()
 }
 
-/// Deflate level of shards and chunks (libdeflate). On the 1,000-document
-/// benchmark corpus level 1 packs the index to 52% of its JSON; level 6 only
-/// to 49%, and makes writing the index files 1.7 times as slow.
+/// Deflate level of document-store chunks (libdeflate). On the 1,000-document
+/// benchmark corpus level 1 packs the chunks, base64 included, to 40% of their
+/// JSON; level 6 makes writing the index files 1.7 times as slow for 3% less.
+/// Shards are left plain: their postings are already dense, and deflate and
+/// base64 together kept 73% of their bytes for a sixth of the build's work
+/// on the index.
 const DEFLATE_LEVEL: i32 = 1;
 
 thread_local! {
@@ -421,28 +425,30 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
     let phase = crate::timings::phase("search files");
     let total: usize = named.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
     let shards = (total / SHARD_BYTES).clamp(1, 4096).next_power_of_two() as u32;
-    // Each shard is a JSON object written by hand (tokens and postings need
-    // no escaping); tokens arrive in key order, so the output is deterministic.
-    let mut shard_maps: Vec<Vec<u8>> = (0..shards).map(|_| b"{".to_vec()).collect();
+    // Each shard is a script around a JSON object written by hand (tokens and
+    // postings need no escaping); tokens arrive in key order, so the output
+    // is deterministic.
+    let heads: Vec<String> = (0..shards).map(|i| format!("shiyiSearch(\"s\",{i},{{")).collect();
+    let mut shard_files: Vec<Vec<u8>> = heads.iter().map(|head| head.clone().into_bytes()).collect();
     for (token, s) in named {
-        let shard = &mut shard_maps[shard_of(&token, shards) as usize];
-        if shard.len() > 1 {
-            shard.push(b',');
+        let shard = shard_of(&token, shards) as usize;
+        let file = &mut shard_files[shard];
+        if file.len() > heads[shard].len() {
+            file.push(b',');
         }
-        shard.push(b'"');
-        shard.extend_from_slice(token.as_bytes());
-        shard.extend_from_slice(b"\":\"");
-        shard.extend_from_slice(&s);
-        shard.push(b'"');
+        file.push(b'"');
+        file.extend_from_slice(token.as_bytes());
+        file.extend_from_slice(b"\":\"");
+        file.extend_from_slice(&s);
+        file.push(b'"');
     }
     // Each file is handed on as soon as it is made; only its hash is kept,
     // for the version in the manifest (collected in file order).
-    let mut hashes: Vec<String> = shard_maps
+    let mut hashes: Vec<String> = shard_files
         .into_par_iter()
         .enumerate()
-        .map(|(i, mut json)| {
-            json.push(b'}');
-            let bytes = packed_script("s", i, &json);
+        .map(|(i, mut bytes)| {
+            bytes.extend_from_slice(b"});\n");
             let path = format!("{DIR}/s/{i}.js");
             let hash = file_hash(&path, &bytes);
             put(path, bytes);

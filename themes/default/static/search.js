@@ -95,7 +95,7 @@
   var waiting = {};
   var version = '';
 
-  // Shards and chunks arrive deflated and in base64 (see src/search/mod.rs);
+  // Document-store chunks arrive deflated and in base64 (see src/search/mod.rs);
   // the browser's own DecompressionStream inflates them.
   function unpack(data) {
     if (typeof data !== 'string') return data;
