@@ -88,6 +88,36 @@ fn term_usage(documents: &[Document], glossary: &[terms::Term]) -> Vec<Vec<citat
     usage
 }
 
+/// What builds on the abbreviations: the glossary, its usage and the cited
+/// documents.
+struct TermLinks {
+    abbreviations: terms::Abbreviations,
+    glossary: Vec<terms::Term>,
+    glossary_problems: Vec<Diagnostic>,
+    term_usage: Vec<Vec<citations::ClauseRef>>,
+    cited: Vec<cited::CitedDocument>,
+}
+
+/// Reads the abbreviations, then the glossary, its usage and the cited
+/// documents, which build on them.
+fn term_links(
+    documents: &[Document],
+    glossary_source: Option<&(PathBuf, String)>,
+    index: &citations::CitationIndex,
+) -> TermLinks {
+    let phase = crate::timings::phase("abbreviations and terms");
+    let abbreviations = terms::Abbreviations::new(collect_abbreviations(documents));
+    let (glossary, glossary_problems) = match glossary_source {
+        Some((path, text)) => terms::load_glossary(path, text, index),
+        None => (Vec::new(), Vec::new()),
+    };
+    let term_usage = term_usage(documents, &glossary);
+    drop(phase);
+    let _phase = crate::timings::phase("cited documents");
+    let cited = cited::collect(documents, index, &abbreviations);
+    TermLinks { abbreviations, glossary, glossary_problems, term_usage, cited }
+}
+
 /// Builds every cross-link of the site, reporting broken ones.
 pub(super) fn link(
     documents: &[Document],
@@ -95,33 +125,37 @@ pub(super) fn link(
     config: &SiteConfig,
     config_text: Option<&str>,
 ) -> (Links, Vec<Diagnostic>) {
-    let phase = crate::timings::phase("citation index");
-    let index = citations::CitationIndex::build(documents);
-    drop(phase);
-    let phase = crate::timings::phase("reference graph");
-    let (graph, mut diagnostics) = references::build_graph(documents, &index);
-    drop(phase);
-    let phase = crate::timings::phase("abbreviations and terms");
-    let abbreviations = terms::Abbreviations::new(collect_abbreviations(documents));
-    let (glossary, glossary_problems) = match glossary_source {
-        Some((path, text)) => terms::load_glossary(path, text, &index),
-        None => (Vec::new(), Vec::new()),
-    };
+    // The timeline and tags need only the documents; the reference graph and
+    // the cited documents each need only the citation index (and the
+    // abbreviations). Independent branches run side by side.
+    let (((index, (graph, mut diagnostics)), term_links), (timeline, tags)) = rayon::join(
+        || {
+            let phase = crate::timings::phase("citation index");
+            let index = citations::CitationIndex::build(documents);
+            drop(phase);
+            let (graph, term_links) = rayon::join(
+                || {
+                    let _phase = crate::timings::phase("reference graph");
+                    references::build_graph(documents, &index)
+                },
+                || term_links(documents, glossary_source, &index),
+            );
+            ((index, graph), term_links)
+        },
+        || {
+            let _phase = crate::timings::phase("timeline");
+            let timeline = timeline::collect(documents);
+            let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, doc) in documents.iter().enumerate() {
+                for tag in &doc.front.tags {
+                    tags.entry(tag.clone()).or_default().push(i);
+                }
+            }
+            (timeline, tags)
+        },
+    );
+    let TermLinks { abbreviations, glossary, glossary_problems, term_usage, cited } = term_links;
     diagnostics.extend(glossary_problems);
-    let term_usage = term_usage(documents, &glossary);
-    drop(phase);
-    let phase = crate::timings::phase("cited documents");
-    let cited = cited::collect(documents, &index, &abbreviations);
-    drop(phase);
-    let phase = crate::timings::phase("timeline");
-    let timeline = timeline::collect(documents);
-    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in documents.iter().enumerate() {
-        for tag in &doc.front.tags {
-            tags.entry(tag.clone()).or_default().push(i);
-        }
-    }
-    drop(phase);
     let study_plan = match &config.study_plan {
         Some(plan) => {
             let (sessions, problems) = study::resolve_plan(plan, config_text, &index);
