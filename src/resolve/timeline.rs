@@ -31,7 +31,12 @@ pub struct TimelineEntry {
 
 /// The period a sentence names first, with its sort key.
 pub fn period_of(sentence: &str) -> Option<(String, (u16, u16, u8))> {
-    let compact: String = sentence.chars().filter(|c| !c.is_whitespace()).collect();
+    // Most sentences have no spacing to drop: those are read in place.
+    let compact: std::borrow::Cow<str> = if sentence.chars().any(char::is_whitespace) {
+        sentence.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        sentence.into()
+    };
     let caps = PERIOD.captures(&compact)?;
     let until = caps.get(1).is_some_and(|m| m.as_str() == "到");
     let from: u16 = caps.get(2)?.as_str().parse().ok()?;
@@ -67,6 +72,9 @@ pub fn collect(documents: &[Document]) -> Vec<TimelineEntry> {
             let mut found = Vec::new();
             if let (Body::Clauses(tree), Kind::Directive) = (&doc.body, doc.front.kind) {
                 tree.walk(|clause, _| {
+                    if !clause.text.contains('年') {
+                        return;
+                    }
                     for sentence in clause.text.split_inclusive('。') {
                         let sentence = sentence.trim();
                         // Every period names a year in digits: skip the pattern
