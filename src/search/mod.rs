@@ -109,28 +109,50 @@ fn entry_length(entry: &Entry) -> f32 {
     entry.fields.iter().map(|(weight, text)| weight * tokenize::counted_tokens(text) as f32).sum()
 }
 
-/// A token's postings within one range of entries, already encoded: the
-/// first posting is kept apart, since its gap depends on the range before.
-/// The posting of the entry being read (`open`) is still being summed.
+/// A token's postings within one range of entries, as numbers (gap from the
+/// posting before, times [`LEVELS`], plus the BM25 level): the first posting
+/// is kept apart, since its gap depends on the range before. The posting of
+/// the entry being read (`open`) is still being summed. The numbers become
+/// text once the range is read ([`Piece::encode`]): appending to thousands
+/// of growing texts at once cost more than appending to lists of numbers.
 struct Piece {
     first: u32,
     first_level: u32,
     last: u32,
-    rest: Vec<u8>,
+    rest: Vec<u32>,
     open: u32,
     open_weight: f32,
 }
 
+/// A token's postings within one range of entries, those after the first
+/// encoded as text ([`push_number`]).
+struct EncodedPiece {
+    first: u32,
+    first_level: u32,
+    last: u32,
+    rest: Vec<u8>,
+}
+
 impl Piece {
-    /// Encodes the posting of the entry being read.
+    /// Files the posting of the entry being read.
     fn close(&mut self, level_of: impl Fn(u32, f32) -> u32) {
         let level = level_of(self.open, self.open_weight);
         if self.open == self.first {
             self.first_level = level;
         } else {
-            push_number(&mut self.rest, (self.open - self.last) * LEVELS + level);
+            self.rest.push((self.open - self.last) * LEVELS + level);
         }
         self.last = self.open;
+    }
+
+    /// The piece once its range is read, its last posting filed.
+    fn encode(mut self, level_of: impl Fn(u32, f32) -> u32) -> EncodedPiece {
+        self.close(level_of);
+        let mut rest = Vec::with_capacity(self.rest.len() * 2);
+        for number in self.rest {
+            push_number(&mut rest, number);
+        }
+        EncodedPiece { first: self.first, first_level: self.first_level, last: self.last, rest }
     }
 
     /// A piece whose first posting is entry `number`, with weight `w` so far.
@@ -368,7 +390,7 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
     // in memory as numbers. Each range hands its pieces over by partition.
     let phase = crate::timings::phase("search tokenize");
     let range = entries.len().div_ceil(rayon::current_num_threads() * RANGES_PER_THREAD).max(1);
-    let ranges: Vec<Vec<Vec<(Key, Piece)>>> = entries
+    let ranges: Vec<Vec<Vec<(Key, EncodedPiece)>>> = entries
         .par_chunks(range)
         .enumerate()
         .map(|(r, chunk)| {
@@ -382,10 +404,9 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
                     });
                 }
             }
-            let mut parts: Vec<Vec<(Key, Piece)>> = (0..PARTS).map(|_| Vec::new()).collect();
-            for (key, mut piece) in pieces.into_pieces() {
-                piece.close(level_of);
-                parts[partition(key)].push((key, piece));
+            let mut parts: Vec<Vec<(Key, EncodedPiece)>> = (0..PARTS).map(|_| Vec::new()).collect();
+            for (key, piece) in pieces.into_pieces() {
+                parts[partition(key)].push((key, piece.encode(level_of)));
             }
             parts
         })
@@ -398,7 +419,8 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
 
     // Merge: per partition, each token's pieces joined in range order.
     let phase = crate::timings::phase("search merge");
-    let mut by_part: Vec<Vec<Vec<(Key, Piece)>>> = (0..PARTS).map(|_| Vec::with_capacity(ranges.len())).collect();
+    let mut by_part: Vec<Vec<Vec<(Key, EncodedPiece)>>> =
+        (0..PARTS).map(|_| Vec::with_capacity(ranges.len())).collect();
     for parts in ranges {
         for (p, list) in parts.into_iter().enumerate() {
             by_part[p].push(list);
