@@ -242,6 +242,9 @@ pub fn tidy_spacing(text: &str) -> String {
 /// `<br>`, since Chinese text has no spaces to stand in for them. `source`
 /// should come from [`inline_source`].
 pub fn inline_events(source: &str) -> Vec<Event<'_>> {
+    if is_plain_inline(source) {
+        return vec![Event::Text(CowStr::Borrowed(source))];
+    }
     Parser::new_ext(source, options())
         .map(neutralise)
         .map(|e| match e {
@@ -250,6 +253,17 @@ pub fn inline_events(source: &str) -> Vec<Event<'_>> {
         })
         .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
         .collect()
+}
+
+/// Whether inline Markdown is plain text that parses to itself, one text
+/// event: no ASCII punctuation (every Markdown marker is one), no control
+/// characters or line breaks, no spacing at either end. Most clauses are;
+/// they skip the parser.
+fn is_plain_inline(source: &str) -> bool {
+    let edge = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    !edge(source.chars().next())
+        && !edge(source.chars().next_back())
+        && source.bytes().all(|b| b >= 0x20 && !b.is_ascii_punctuation())
 }
 
 /// Events to HTML.
@@ -364,5 +378,33 @@ mod tests {
     #[test]
     fn inline_markdown_is_rendered() {
         assert_eq!(inline_html("**要点**：内容"), "<strong>要点</strong>：内容");
+    }
+
+    /// The parser's events for inline Markdown, without the shortcut.
+    fn parsed_inline(source: &str) -> Vec<Event<'_>> {
+        Parser::new_ext(source, options())
+            .map(neutralise)
+            .map(|e| if e == Event::SoftBreak { Event::HardBreak } else { e })
+            .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+            .collect()
+    }
+
+    #[test]
+    fn plain_text_skips_the_parser_with_the_same_events() {
+        let seed = include_str!("../tests/data/seed/000_37f66f906b5114f9.txt");
+        let samples = ["工商行政管理", "《实施纲要》（以下简称纲要）", "2005年至2010年", "第　二　条", "ａｂｃ１２３"];
+        let mut plain = 0;
+        for text in samples.into_iter().chain(seed.split(['\u{3000}', '\n', '。'])) {
+            if is_plain_inline(text) {
+                plain += 1;
+                assert_eq!(inline_events(text), parsed_inline(text), "{text:?}");
+            }
+        }
+        assert!(plain > 100, "the seed text should give many plain segments, got {plain}");
+        for text in
+            ["", " 前导空格", "末尾空格 ", "　全角空格", "a*b*", "1. 条目", "第一行\n第二行", "<b>粗</b>", "A&B"]
+        {
+            assert!(!is_plain_inline(text), "{text:?}");
+        }
     }
 }

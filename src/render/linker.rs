@@ -210,10 +210,10 @@ impl<'a> Linker<'a> {
     }
 
     /// Replaces `[[…]]` with placeholder links that [`Linker::link_events`] resolves.
-    fn prepare(&self, markdown: &str) -> String {
+    fn prepare<'m>(&self, markdown: &'m str) -> std::borrow::Cow<'m, str> {
         let spans = find_references(markdown);
         if spans.is_empty() {
-            return markdown.to_string();
+            return markdown.into();
         }
         let mut out = String::with_capacity(markdown.len() + 32 * spans.len());
         let mut last = 0;
@@ -235,7 +235,7 @@ impl<'a> Linker<'a> {
             last = span.range.end;
         }
         out.push_str(&markdown[last..]);
-        out
+        out.into()
     }
 
     fn reference(&self, number: usize) -> Option<&ClauseRef> {
