@@ -61,7 +61,7 @@ pub struct Entry<'a> {
     /// Output path from the root, with the fragment (`opinions.html#sec_3`).
     pub url: String,
     /// Breadcrumb parts (`《具体意见》`, `三`, `（三）`, `3`).
-    pub crumb: Vec<String>,
+    pub crumb: Vec<Cow<'a, str>>,
     /// Texts to index, each with its weight.
     pub fields: Vec<(f32, Cow<'a, str>)>,
     /// The start of the shown text (a clause's label, a document's title),
@@ -78,7 +78,7 @@ impl Entry<'_> {
         Entry {
             kind: self.kind,
             url: self.url,
-            crumb: self.crumb,
+            crumb: self.crumb.into_iter().map(|part| Cow::Owned(part.into_owned())).collect(),
             fields: self.fields.into_iter().map(|(w, text)| (w, Cow::Owned(text.into_owned()))).collect(),
             shown_prefix: self.shown_prefix,
             shown_field: self.shown_field,
@@ -238,8 +238,8 @@ fn clause_entries<'a>(doc: &'a Document, tree: &'a crate::clause::ClauseTree, ou
             inline_text(&clause.text)
         };
         let chain = ancestors.iter().copied().chain(std::iter::once(clause));
-        let mut crumb = vec![short.clone()];
-        crumb.extend(chain.clone().filter(|c| !c.cite.is_empty()).map(|c| c.cite.clone()));
+        let mut crumb = vec![Cow::Owned(short.clone())];
+        crumb.extend(chain.clone().filter(|c| !c.cite.is_empty()).map(|c| Cow::Borrowed(c.cite.as_str())));
         let mut citation = crumb[1..].concat();
         for c in chain.filter(|c| !c.cite.is_empty()) {
             if let Some(arabic) = arabic_citation(&c.cite) {
@@ -303,9 +303,9 @@ fn document_entry(doc: &Document) -> Entry<'_> {
         }
     }
     let crumb = match f.kind {
-        Kind::Annotation => vec!["释义".to_string(), f.title.trim_start_matches("释义：").to_string()],
-        Kind::Page => vec![f.title.clone()],
-        _ => vec![format!("《{}》", doc.short_title())],
+        Kind::Annotation => vec![Cow::Borrowed("释义"), Cow::Borrowed(f.title.trim_start_matches("释义："))],
+        Kind::Page => vec![Cow::Borrowed(f.title.as_str())],
+        _ => vec![Cow::Owned(format!("《{}》", doc.short_title()))],
     };
     let shown_prefix = if text.is_empty() { f.title.clone() } else { format!("{}\n", f.title) };
     let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
@@ -340,7 +340,7 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry<'static>> {
         out.push(Entry {
             kind: EntryKind::Term,
             url: format!("{GLOSSARY_PAGE}#{}", term.id),
-            crumb: vec!["术语".to_string(), term.term.clone()],
+            crumb: vec![Cow::Borrowed("术语"), Cow::Owned(term.term.clone())],
             fields: vec![(TITLE, Cow::Owned(names.join("\n"))), (TEXT, Cow::Owned(definition))],
             shown_prefix: format!("{}：", names.join("、")),
             shown_field: 1,

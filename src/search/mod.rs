@@ -543,7 +543,7 @@ mod tests {
         Entry {
             kind: entries::EntryKind::Clause,
             url: url.into(),
-            crumb: vec![url.into()],
+            crumb: vec![url.to_string().into()],
             fields: vec![(entries::TEXT, text.into())],
             shown_prefix: String::new(),
             shown_field: 0,
