@@ -43,8 +43,9 @@ pub const K1: f32 = 1.2;
 pub const B: f32 = 0.75;
 /// Number of levels a posting's BM25 weight is quantised to.
 pub const LEVELS: u32 = 8;
-/// Bytes of postings aimed at per shard.
-const SHARD_BYTES: usize = 16 * 1024;
+/// Bytes of postings aimed at per shard. Shards are not deflated, so they are
+/// kept small: a query loads one per token.
+const SHARD_BYTES: usize = 8 * 1024;
 /// Bytes of stored text aimed at per document-store chunk.
 const CHUNK_BYTES: usize = 8 * 1024;
 /// Characters of an entry's text kept for snippets and phrase checks.
