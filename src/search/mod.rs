@@ -451,12 +451,11 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
     // Each shard is a script around a JSON object written by hand (tokens and
     // postings need no escaping); tokens arrive in key order, so the output
     // is deterministic.
-    let heads: Vec<String> = (0..shards).map(|i| format!("shiyiSearch(\"s\",{i},{{")).collect();
-    let mut shard_files: Vec<Vec<u8>> = heads.iter().map(|head| head.clone().into_bytes()).collect();
+    let mut shard_files: Vec<Vec<u8>> = (0..shards).map(|i| format!("shiyiSearch(\"s\",{i},{{").into_bytes()).collect();
     for (token, s) in named {
-        let shard = shard_of(&token, shards) as usize;
-        let file = &mut shard_files[shard];
-        if file.len() > heads[shard].len() {
+        let file = &mut shard_files[shard_of(&token, shards) as usize];
+        // A file still ends with its head's `{` until its first token.
+        if file.last() != Some(&b'{') {
             file.push(b',');
         }
         file.push(b'"');
