@@ -316,22 +316,45 @@ fn push_json_string(out: &mut String, text: &str) {
 
 /// Appends `text` escaped for the inside of a JSON string.
 fn push_json_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut clean = 0;
-    for (at, b) in text.bytes().enumerate() {
+    while let Some(at) = next_escape(bytes, clean) {
         // Only `"`, `\` and control characters are escaped; all are ASCII, so
         // `at` is always a character boundary.
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&text[clean..at]);
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                _ => out.push_str(&format!("\\u{b:04x}")),
-            }
-            clean = at + 1;
+        out.push_str(&text[clean..at]);
+        match bytes[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b => out.push_str(&format!("\\u{b:04x}")),
         }
+        clean = at + 1;
     }
     out.push_str(&text[clean..]);
+}
+
+/// Whether JSON escapes byte `b` inside a string.
+fn is_escaped(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The first byte from `from` on that JSON escapes. Eight bytes are tested at
+/// a time: the document store passes the text of every entry through here.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Some byte of `x` is below `n` (exact for n <= 128).
+    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let mut at = from;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let x = u64::from_ne_bytes(word.try_into().unwrap_or_default());
+        if has_less(x, 0x20) || has_less(x ^ (ONES * u64::from(b'"')), 1) || has_less(x ^ (ONES * u64::from(b'\\')), 1)
+        {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at.min(bytes.len())..].iter().position(|&b| is_escaped(b)).map(|i| at + i)
 }
 
 /// Where index files go as they are made: `put(path from the output root, bytes)`.
@@ -552,7 +575,15 @@ mod tests {
 
     #[test]
     fn json_strings_match_serde() {
-        for text in ["", "工商\"引号\"", "a\\b\nc\td\u{1}", "《法》</script>"] {
+        for text in [
+            "",
+            "工商\"引号\"",
+            "a\\b\nc\td\u{1}",
+            "《法》</script>",
+            "一二三四五六七八九十\"",
+            "abcdefgh\u{1f}abcdefgh\\abcdefghijklmn\"",
+            "\u{7f}\u{80}é\u{2028}",
+        ] {
             let mut out = String::new();
             push_json_string(&mut out, text);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);

@@ -44,19 +44,22 @@ pub enum Mode {
 
 /// Full-width ASCII (`１２３`, `ＡＢＣ`) to ASCII, ASCII letters to lower case.
 pub fn normalize_char(c: char) -> char {
-    let c = match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+    match c as u32 {
+        0..=0x7F => c.to_ascii_lowercase(),
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c).to_ascii_lowercase(),
+        // Han text, nearly everything indexed, passes with two comparisons.
         _ => c,
-    };
-    c.to_ascii_lowercase()
+    }
 }
 
 /// The class of an already normalised character.
 pub fn class(c: char) -> Class {
     match c as u32 {
-        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => Class::Han,
+        // The common block first: most characters indexed are in it.
+        0x4E00..=0x9FFF => Class::Han,
         0x30..=0x39 => Class::Digit,
         0x61..=0x7A => Class::Latin,
+        0x3007 | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => Class::Han,
         _ => Class::Other,
     }
 }
