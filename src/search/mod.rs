@@ -343,18 +343,19 @@ fn is_escaped(b: u8) -> bool {
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
-    // Some byte of `x` is below `n` (exact for n <= 128).
+    // Some byte of `x` is below `n` (exact for n <= 128); some byte is `b`.
     let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let has_byte = |x: u64, b: u8| has_less(x ^ (ONES * u64::from(b)), 1);
     let mut at = from;
     while let Some(word) = bytes.get(at..at + 8) {
         let x = u64::from_ne_bytes(word.try_into().unwrap_or_default());
-        if has_less(x, 0x20) || has_less(x ^ (ONES * u64::from(b'"')), 1) || has_less(x ^ (ONES * u64::from(b'\\')), 1)
-        {
+        if has_less(x, 0x20) || has_byte(x, b'"') || has_byte(x, b'\\') {
             break;
         }
         at += 8;
     }
-    bytes[at.min(bytes.len())..].iter().position(|&b| is_escaped(b)).map(|i| at + i)
+    // The words skipped end at or before the last byte.
+    bytes[at..].iter().position(|&b| is_escaped(b)).map(|i| at + i)
 }
 
 /// Where index files go as they are made: `put(path from the output root, bytes)`.
