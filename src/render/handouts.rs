@@ -157,6 +157,19 @@ fn reading_speed(resolved: &Resolved) -> u32 {
     resolved.config.study_plan.as_ref().map_or(300, |p| p.chars_per_minute)
 }
 
+/// The id of an annotation's note in a handout: `note-` and its file name,
+/// with a number added when another note of the page already has it.
+fn note_id(output: &str, taken: &[String]) -> String {
+    let base = format!("note-{}", stem(output));
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
 /// Renders one handout.
 pub(super) fn render_handout(renderer: &Renderer<'_>, scope: &HandoutScope<'_>) -> Result<Vec<u8>, Diagnostic> {
     let resolved = renderer.resolved;
@@ -176,13 +189,19 @@ pub(super) fn render_handout(renderer: &Renderer<'_>, scope: &HandoutScope<'_>) 
     let (annotations, chars) = scope_annotations(resolved, scope);
     let mut notes = Vec::new();
     let mut questions = Vec::new();
+    let mut ids = Vec::new();
     for a in annotations {
         let note = &resolved.documents[a];
-        let note_linker = Linker::new(resolved, renderer.terms.as_ref(), path, Some(a));
+        let id = note_id(&note.output, &ids);
+        // Each annotation numbers its references from 1: the note's own prefix
+        // keeps their ids apart from those of the other notes of the page.
+        let note_linker =
+            Linker::new(resolved, renderer.terms.as_ref(), path, Some(a)).with_anchor_prefix(&format!("{id}-"));
         let citations: Vec<String> =
             resolved.links.graph.annotates[a].iter().map(|t| note_linker.citation_of(t)).collect();
         let (text, asked) = split_questions(&note.body_text);
         notes.push(HandoutNoteView {
+            id: id.clone(),
             title: note.front.title.clone(),
             citations: citations.clone(),
             url: relative_url(path, &note.output),
@@ -191,6 +210,7 @@ pub(super) fn render_handout(renderer: &Renderer<'_>, scope: &HandoutScope<'_>) 
         if let Some(asked) = asked {
             questions.push(QuestionsView { about: citations.join("、"), html: note_linker.block(&asked) });
         }
+        ids.push(id);
     }
     let view = HandoutView {
         title: format!("{}讲义", citation),
@@ -272,5 +292,14 @@ mod tests {
         assert_eq!(q.as_deref(), Some("1. 问？"));
         assert_eq!(split_questions("无题").1, None);
         assert_eq!(minutes(301, 300), 2);
+    }
+
+    #[test]
+    fn note_ids_differ_on_one_page() {
+        let first = note_id("annotations/a.html", &[]);
+        assert_eq!(first, "note-a");
+        let second = note_id("other/a.html", std::slice::from_ref(&first));
+        assert_eq!(second, "note-a-2");
+        assert_eq!(note_id("x/a.html", &[first, second]), "note-a-3");
     }
 }

@@ -40,6 +40,9 @@ pub struct Linker<'a> {
     /// document then name its page instead of a bare fragment.
     same_page: bool,
     next_reference: Cell<usize>,
+    /// Put before `ref-N` in the ids of references, so that a page showing
+    /// several texts (a handout) gives each of them ids of its own.
+    anchor_prefix: String,
 }
 
 /// The glossary matcher, built once per render.
@@ -65,12 +68,26 @@ impl<'a> Linker<'a> {
         page: &'a str,
         doc: Option<usize>,
     ) -> Self {
-        Linker { resolved, terms, root: super::root_prefix(page), doc, same_page: true, next_reference: Cell::new(0) }
+        Linker {
+            resolved,
+            terms,
+            root: super::root_prefix(page),
+            doc,
+            same_page: true,
+            next_reference: Cell::new(0),
+            anchor_prefix: String::new(),
+        }
     }
 
     /// The same linker for a page that shows only part of its document.
     pub fn detached(mut self) -> Self {
         self.same_page = false;
+        self
+    }
+
+    /// The same linker with reference ids `{prefix}ref-N` instead of `ref-N`.
+    pub fn with_anchor_prefix(mut self, prefix: &str) -> Self {
+        self.anchor_prefix = prefix.to_string();
         self
     }
 
@@ -270,11 +287,12 @@ impl<'a> Linker<'a> {
                             in_link.push(true);
                             let html = match self.reference(number) {
                                 Some(target) => format!(
-                                    "<a class=\"ref\" id=\"ref-{number}\" href=\"{}\" title=\"{}\">",
+                                    "<a class=\"ref\" id=\"{}ref-{number}\" href=\"{}\" title=\"{}\">",
+                                    self.anchor_prefix,
                                     self.url_of(target),
                                     escape_text(&self.hover(target))
                                 ),
-                                None => format!("<a class=\"ref\" id=\"ref-{number}\">"),
+                                None => format!("<a class=\"ref\" id=\"{}ref-{number}\">", self.anchor_prefix),
                             };
                             out.push(Event::InlineHtml(CowStr::from(html)));
                         }

@@ -234,6 +234,9 @@ pub struct TagView {
 /// One annotation printed in a handout.
 #[derive(Debug, Clone, Serialize)]
 pub struct HandoutNoteView {
+    /// Its id on the page (`note-` and the annotation's file name); the ids
+    /// of its references start with it.
+    pub id: String,
     /// Annotation title.
     pub title: String,
     /// Citations of the clauses it explains.

@@ -1,9 +1,11 @@
 //! Helpers shared by the integration tests: a link checker for built sites,
-//! a recursive file listing and a folder copy.
+//! a recursive file listing and a folder copy; `html` reads tags and ids and
+//! builds every site the tests know.
 
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod html;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
