@@ -17,6 +17,7 @@
 //! without holding the whole site in memory.
 
 pub mod clause;
+pub mod compare;
 pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;

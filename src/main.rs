@@ -1,4 +1,4 @@
-//! The `shiyi` command line: build, check and import.
+//! The `shiyi` command line: build, check, import, diff and serve.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -70,6 +70,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two versions of a law, article by article (新旧对照).
+    Diff {
+        /// The old version (a law file, with or without front matter).
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Print a JSON array with one object per aligned pair instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build in memory, serve over HTTP, rebuild on every change and reload the open pages.
     Serve {
         /// The port to listen on; 0 picks a free one.
@@ -136,6 +146,44 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     Ok(written)
 }
 
+/// Reads and parses one side of `shiyi diff`; an error is printed with its
+/// file, line and column.
+fn diff_side(path: &Path) -> Result<Vec<shiyi::compare::Article>, i32> {
+    let text = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            eprintln!("error: {} is not UTF-8: convert it first", path.display());
+            return Err(1);
+        }
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return Err(1);
+        }
+    };
+    shiyi::compare::parse_articles(&text).map_err(|e| {
+        let diagnostic = shiyi::diagnostic::Diagnostic::error(path, e.line, e.column, e.message).with_hint(e.hint);
+        let sources = std::collections::HashMap::from([(path.to_path_buf(), text.clone())]);
+        eprint!("{}", shiyi::diagnostic::render(&[diagnostic], &sources));
+        1
+    })
+}
+
+fn run_diff(old_path: &Path, new_path: &Path, json: bool) -> i32 {
+    let (old, new) = match (diff_side(old_path), diff_side(new_path)) {
+        (Ok(old), Ok(new)) => (old, new),
+        _ => return 1,
+    };
+    let alignment = shiyi::compare::align(&old, &new);
+    let out = if json {
+        shiyi::compare::report::json(&old, &new, &alignment)
+    } else {
+        let name = |p: &Path| p.display().to_string();
+        shiyi::compare::report::text(&name(old_path), &name(new_path), &old, &new, &alignment)
+    };
+    print!("{out}");
+    0
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
@@ -177,6 +225,7 @@ fn main() -> ExitCode {
                 1
             }
         },
+        Command::Diff { old, new, json } => run_diff(&old, &new, json),
         Command::Serve { port, interface, open, drafts } => {
             shiyi::serve::run(shiyi::serve::ServeOptions { root: cli.root.clone(), interface, port, drafts }, open)
         }

@@ -87,3 +87,36 @@ fn the_shipped_site_checks_clean_and_its_links_resolve() {
     assert!(opinions.contains("<html lang=\"zh-CN\">"));
     assert!(opinions.contains("id=\"sec_3__subsec_3__point_2__subpoint_3\""));
 }
+
+#[test]
+fn diff_prints_the_alignment() {
+    let dir = common::repo_root().join("tests/data/compare");
+    let (old, new) = (dir.join("old.md"), dir.join("new.md"));
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let out = shiyi(&["diff", old, new, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected = std::fs::read_to_string(dir.join("expected.json")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(13));
+
+    let out = shiyi(&["diff", old, new]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("修改 3 条、新增 2 条、删除 3 条、移动 4 条"), "{text}");
+    assert!(text.contains("新增  — → 第五条（由原第三条拆分）"), "{text}");
+    assert!(text.contains("删除  第六条 → —（并入新第七条）"), "{text}");
+
+    // A broken file is an error at its line, with the line shown.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.md");
+    std::fs::write(&bad, "# 法\n\n第一条 甲。\n\n第一条 乙。\n").unwrap();
+    let out = shiyi(&["diff", old, bad.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.md:5:1") && stderr.contains("第一条 乙。"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let missing = shiyi(&["diff", old, tmp.path().join("none.md").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+}
