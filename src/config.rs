@@ -96,10 +96,13 @@ pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
     let display = PathBuf::from(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
         Diagnostic::error(&display, 0, 0, format!("cannot read the site configuration: {e}"))
+            .with_code("config")
             .with_hint(format!("create {} with at least `title: …`, or pass --root to the site folder", path.display()))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error(&display, 1, 1, "site.yaml is not valid UTF-8").with_hint("save the file as UTF-8")
+        Diagnostic::error(&display, 1, 1, "site.yaml is not valid UTF-8")
+            .with_code("not-utf8")
+            .with_hint("save the file as UTF-8")
     })?;
     parse_config(&text).map(|c| (c, text))
 }
@@ -107,20 +110,24 @@ pub fn load_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
 /// Parses the text of `site.yaml`.
 pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
     let config: SiteConfig = yaml::from_str(text, 1).map_err(|e| {
-        let hint = if e.message.contains("unknown field") {
+        let tab = yaml::tab_hint(text, 1);
+        let hint = if let Some(tab) = &tab {
+            tab.as_str()
+        } else if e.message.contains("unknown field") {
             "known keys: title, language, description, theme, publisher, footer, handouts, study_plan (title, intro, chars_per_minute, sessions: title, sections, note)"
         } else if e.message.contains("missing field") {
             "site.yaml needs at least `title: 站点名称`"
         } else {
             "check the YAML syntax: `key: value`, one per line"
         };
-        Diagnostic::error(CONFIG_FILE, e.line, e.column, format!("site.yaml: {}", e.message)).with_hint(hint)
+        Diagnostic::error(CONFIG_FILE, e.line, e.column, format!("site.yaml: {}", e.message)).with_code("config").with_hint(hint)
     })?;
     let valid_theme =
         !config.theme.is_empty() && config.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_theme {
         let line = yaml::key_line(text, "theme").unwrap_or(1);
         return Err(Diagnostic::error(CONFIG_FILE, line, 1, format!("invalid theme name `{}`", config.theme))
+            .with_code("theme")
             .with_hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"));
     }
     Ok(config)

@@ -39,6 +39,36 @@ pub struct RawDocument {
     pub body_line: usize,
 }
 
+/// A Markdown file left out of the site because it could not be read or its
+/// front matter is broken. Citations of it fail too; naming it lets those
+/// errors point back here.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// The names it would be cited by: its file stem and, as far as they can
+    /// be read from its broken front matter, its `slug`, `title` and
+    /// `short_title`.
+    pub names: Vec<String>,
+}
+
+/// The names a broken file would have had (see [`Unreadable::names`]).
+fn names_of_unreadable(path: &Path, text: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = path.file_stem().map(|s| s.to_string_lossy().into_owned()).into_iter().collect();
+    let front = text.unwrap_or_default().lines().skip(1).take_while(|l| l.trim_end() != "---");
+    for line in front {
+        for key in ["slug", "title", "short_title"] {
+            if let Some(value) = line.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix(':')) {
+                let value = value.trim().trim_matches(['"', '\'']).trim();
+                if !value.is_empty() {
+                    names.push(value.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
 /// A non-Markdown file under `content/`, copied to the output as it is.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -67,6 +97,8 @@ pub struct Loaded {
     pub sources: HashMap<PathBuf, String>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// Markdown files left out because of their own errors.
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// A configuration problem: the site cannot be loaded at all (exit code 2).
@@ -88,10 +120,9 @@ fn is_ignored(name: &str) -> bool {
 }
 
 /// Reads the site at `root`.
-pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
-    let (config, config_text) = config::load_config(root).map_err(|diagnostic| ConfigError {
-        source: std::fs::read_to_string(root.join(config::CONFIG_FILE)).ok(),
-        diagnostic,
+pub fn load(root: &Path) -> Result<Loaded, Box<ConfigError>> {
+    let (config, config_text) = config::load_config(root).map_err(|diagnostic| {
+        Box::new(ConfigError { source: std::fs::read_to_string(root.join(config::CONFIG_FILE)).ok(), diagnostic })
     })?;
     let mut sources = HashMap::new();
     sources.insert(PathBuf::from(config::CONFIG_FILE), config_text);
@@ -110,13 +141,14 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
                 Ok(_) => {}
                 Err(e) => {
                     let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                    diagnostics.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
+                    diagnostics.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")).with_code("read"));
                 }
             }
         }
     } else {
         diagnostics.push(
             Diagnostic::warning(CONTENT_DIR, 0, 0, "there is no content/ folder: the site will have only a home page")
+                .with_code("no-content")
                 .with_hint("create content/ and put Markdown files with front matter in it"),
         );
     }
@@ -141,23 +173,32 @@ pub fn load(root: &Path) -> Result<Loaded, ConfigError> {
     // Markdown texts are not kept as sources (each is dropped once parsed):
     // they would be a second copy of the site; the files with diagnostics are
     // read again to show their lines.
-    let results: Vec<Result<RawDocument, Diagnostic>> = markdown
+    let results: Vec<Result<RawDocument, Box<(Diagnostic, Unreadable)>>> = markdown
         .par_iter()
         .map(|abs| {
             let path = relative(root, abs);
             let rel = slash_path(&relative(&content, abs));
-            read_text(abs, &path).and_then(|text| parse_document(&path, rel, &text))
+            let text = read_text(abs, &path);
+            text.as_ref().map_err(Diagnostic::clone).and_then(|text| parse_document(&path, rel, text)).map_err(|d| {
+                let names = names_of_unreadable(&path, text.as_deref().ok());
+                Box::new((d, Unreadable { path, names }))
+            })
         })
         .collect();
 
     let mut documents = Vec::new();
+    let mut unreadable = Vec::new();
     for result in results {
         match result {
             Ok(doc) => documents.push(doc),
-            Err(d) => diagnostics.push(d),
+            Err(failed) => {
+                let (d, u) = *failed;
+                diagnostics.push(d);
+                unreadable.push(u);
+            }
         }
     }
-    Ok(Loaded { root: root.to_path_buf(), config, documents, assets, glossary, sources, diagnostics })
+    Ok(Loaded { root: root.to_path_buf(), config, documents, assets, glossary, sources, diagnostics, unreadable })
 }
 
 /// `path` relative to `base`, or `path` itself when it is not below `base`.
@@ -172,13 +213,15 @@ fn slash_path(path: &Path) -> String {
 
 /// Reads a file as UTF-8; a bad byte is reported at its line and column.
 fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot read file: {e}")).with_code("read"))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Diagnostic::error(path, line, column, "the file is not valid UTF-8")
+            .with_code("not-utf8")
             .with_hint("save it as UTF-8 (GBK or GB18030 files must be converted, e.g. `iconv -f GB18030 -t UTF-8`)")
     })
 }
@@ -187,21 +230,28 @@ fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
 pub fn parse_document(path: &Path, rel: String, text: &str) -> Result<RawDocument, Diagnostic> {
     let split = frontmatter::split(text).map_err(|e| match e {
         SplitError::Missing => Diagnostic::error(path, 1, 1, "missing front matter")
+            .with_code("front-matter")
             .with_hint("start the file with a `---` line, YAML fields such as `title: …`, and another `---` line"),
         SplitError::Unclosed => Diagnostic::error(path, 1, 1, "front matter opened with `---` is never closed")
+            .with_code("front-matter")
             .with_hint("add a line `---` after the last YAML field"),
     })?;
     let front = frontmatter::parse(split.yaml, split.yaml_line).map_err(|e| {
-        let hint = if e.message.contains("unknown field") {
-            "see the front-matter reference in the README for the known fields"
+        let hint = if let Some(tab) = crate::yaml::tab_hint(split.yaml, split.yaml_line) {
+            tab
+        } else if e.message.contains("unknown field") {
+            "see the front-matter reference in the README for the known fields".to_string()
         } else if e.message.contains("unknown variant") {
-            "kind is one of: directive, annotation, page, law"
+            "kind is one of: directive, annotation, page, law".to_string()
         } else if e.message.contains("missing field") {
-            "every content file needs at least `title: …`"
+            "every content file needs at least `title: …`".to_string()
         } else {
             "check the YAML syntax: `key: value`, quote values that contain `: ` or start with a special character"
+                .to_string()
         };
-        Diagnostic::error(path, e.line, e.column, format!("front matter: {}", e.message)).with_hint(hint)
+        Diagnostic::error(path, e.line, e.column, format!("front matter: {}", e.message))
+            .with_code("front-matter")
+            .with_hint(hint)
     })?;
     Ok(RawDocument {
         path: path.to_path_buf(),

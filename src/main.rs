@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use shiyi::diagnostic::Severity;
+use shiyi::diagnostic::format::{Format, format_all};
 use shiyi::import::{DirectiveImport, import_directive, import_law};
 use shiyi::{BuildOptions, Outcome, Status};
 
@@ -15,10 +16,31 @@ use shiyi::{BuildOptions, Outcome, Status};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Shown at the end of `shiyi --help`.
+const EXAMPLES: &str = "\
+Examples:
+  shiyi init mysite                             write a starter site into mysite/
+  shiyi build --root mysite                     build it into mysite/output/
+  shiyi serve --root mysite --open              preview it, rebuilt on every save
+  shiyi --root mysite new annotation \"示例意见 二（二）\"
+                                                start the annotation of one clause
+  shiyi check --deny-warnings --format github   what CI runs: annotations, warnings fail
+  shiyi import notice.txt --slug notice         turn a plain-text directive into Markdown
+
+Exit codes: 0 success, 1 content errors, 2 usage or configuration errors.";
+
+/// Shown at the end of `shiyi build --help` and `shiyi check --help`.
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  shiyi build                                   build ./ into ./output
+  shiyi build --root mysite --output /srv/www/study
+  shiyi check --format json > problems.jsonl    one JSON object per diagnostic
+  shiyi check --deny-warnings --format github   GitHub Actions annotations; warnings fail";
+
 /// shiyi (释义): turn directives, the laws they cite and their annotations into
 /// a searchable, cross-linked static study site.
 #[derive(Parser)]
-#[command(name = "shiyi", version, about, long_about = None)]
+#[command(name = "shiyi", version, about, long_about = None, after_help = EXAMPLES)]
 struct Cli {
     /// The site root: the folder holding site.yaml, content/ and themes/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -30,6 +52,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced atomically; left untouched on error).
+    #[command(after_help = REPORT_EXAMPLES)]
     Build {
         /// Output folder [default: ROOT/output].
         #[arg(long, value_name = "DIR")]
@@ -37,12 +60,17 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Do everything `build` does except writing; exit non-zero on any error.
+    #[command(after_help = REPORT_EXAMPLES)]
     Check {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Turn a plain-text directive (or a law text) into Markdown under content/.
     Import {
@@ -80,6 +108,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a small working site (site.yaml, a directive, an annotation, a law excerpt, a glossary, CI).
+    #[command(after_help = "Examples:\n  shiyi init mysite            a new folder\n  shiyi init --force .         \
+                            add the missing starter files here (existing files are kept)")]
+    Init {
+        /// The folder to create or fill [default: the --root folder].
+        dir: Option<PathBuf>,
+        /// Also fill a folder that is not empty (existing files are never overwritten).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new content file for the site at --root.
+    #[command(subcommand)]
+    New(NewCommand),
     /// Build in memory, serve over HTTP, rebuild on every change and reload the open pages.
     Serve {
         /// The port to listen on; 0 picks a free one.
@@ -97,6 +138,40 @@ enum Command {
     },
 }
 
+/// How `build` and `check` report problems.
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// How to print diagnostics: for people, one JSON object per line (on
+    /// stdout), or GitHub Actions workflow commands (on stdout).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Fail (exit code 1, nothing written) when there is any warning.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// The source line underlined, then the hint (on stderr).
+    Human,
+    /// One JSON object per diagnostic and line: severity, code, file, line,
+    /// column, end, message, hint, caused_by, rendered.
+    Json,
+    /// `::error file=…,line=…,col=…::message` annotations.
+    Github,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// An annotation of one clause, in content/annotations/, with its front matter and sections.
+    #[command(after_help = "Examples:\n  shiyi new annotation \"具体意见 三（三）4\"\n  \
+                            shiyi --root mysite new annotation \"行政许可法 第二十条第二款\"")]
+    Annotation {
+        /// The clause, cited as the site cites it, e.g. "具体意见 三（三）4".
+        clause: String,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportKind {
     /// A directive: numbered 一、（一）1.（1） text with attachments.
@@ -105,13 +180,32 @@ enum ImportKind {
     Law,
 }
 
-fn print_outcome(outcome: &Outcome) {
-    if !outcome.diagnostics.is_empty() {
-        eprint!("{}", outcome.report());
-        let errors = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let warnings = outcome.diagnostics.len() - errors;
-        eprintln!("{errors} error(s), {warnings} warning(s)");
+/// Prints the diagnostics in the chosen format and a summary line on
+/// stderr; gives the exit code, 1 for warnings under `--deny-warnings`.
+fn report(outcome: &Outcome, args: &ReportArgs) -> i32 {
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let text = format_all(&outcome.diagnostics, &outcome.sources, format);
+    match format {
+        Format::Human => eprint!("{text}"),
+        Format::Json | Format::Github => print!("{text}"),
     }
+    let errors = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = outcome.diagnostics.len() - errors;
+    let consequences = outcome.diagnostics.iter().filter(|d| d.caused_by().is_some()).count();
+    if !outcome.diagnostics.is_empty() {
+        let follow = if consequences > 0 { format!(" ({consequences} follow from the others)") } else { String::new() };
+        eprintln!("{errors} error(s){follow}, {warnings} warning(s)");
+    }
+    if args.deny_warnings && warnings > 0 && outcome.status != Status::ConfigErrors {
+        // `build` has already refused to write; `check` fails here.
+        eprintln!("error: --deny-warnings: the warnings count as errors");
+        return Status::ContentErrors.exit_code();
+    }
+    outcome.status.exit_code()
 }
 
 fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
@@ -188,11 +282,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let code = match cli.command {
-        Command::Build { output, drafts } => {
+        Command::Build { output, drafts, report: args } => {
             let options = BuildOptions { root: cli.root.clone(), output, drafts };
-            let outcome = shiyi::build_once(&options);
-            print_outcome(&outcome);
-            if outcome.status == Status::Success {
+            let outcome = shiyi::build_once_denying(&options, args.deny_warnings);
+            let code = report(&outcome, &args);
+            if code == 0 {
                 eprintln!(
                     "built {} files into {} in {} ms",
                     outcome.files,
@@ -200,18 +294,22 @@ fn main() -> ExitCode {
                     started.elapsed().as_millis()
                 );
             }
-            outcome.status.exit_code()
+            code
         }
-        Command::Check { drafts } => {
+        Command::Check { drafts, report: args } => {
             let outcome = shiyi::check(&BuildOptions { root: cli.root.clone(), output: None, drafts });
-            print_outcome(&outcome);
+            let code = report(&outcome, &args);
             if let Some(coverage) = &outcome.coverage {
-                print!("{coverage}");
+                // Standard output carries only diagnostics in the formats for machines.
+                match args.format {
+                    FormatArg::Human => print!("{coverage}"),
+                    FormatArg::Json | FormatArg::Github => eprint!("{coverage}"),
+                }
             }
-            if outcome.status == Status::Success {
+            if code == 0 {
                 eprintln!("check passed in {} ms", started.elapsed().as_millis());
             }
-            outcome.status.exit_code()
+            code
         }
         command @ Command::Import { .. } => match run_import(&cli.root, command) {
             Ok(paths) => {
@@ -226,6 +324,35 @@ fn main() -> ExitCode {
             }
         },
         Command::Diff { old, new, json } => run_diff(&old, &new, json),
+        Command::Init { dir, force } => {
+            let dir = dir.unwrap_or_else(|| cli.root.clone());
+            match shiyi::scaffold::init(&dir, force) {
+                Ok(report) => {
+                    for path in &report.written {
+                        eprintln!("wrote {}", dir.join(path).display());
+                    }
+                    for path in &report.kept {
+                        eprintln!("kept {} (already there)", dir.join(path).display());
+                    }
+                    eprintln!("next: shiyi build --root {0}, then open {0}/output/index.html", dir.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    2
+                }
+            }
+        }
+        Command::New(NewCommand::Annotation { clause }) => match shiyi::scaffold::new_annotation(&cli.root, &clause) {
+            Ok(made) => {
+                eprintln!("wrote {} (annotates {})", cli.root.join(&made.path).display(), made.citation);
+                0
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                1
+            }
+        },
         Command::Serve { port, interface, open, drafts } => {
             shiyi::serve::run(shiyi::serve::ServeOptions { root: cli.root.clone(), interface, port, drafts }, open)
         }

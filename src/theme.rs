@@ -103,21 +103,22 @@ impl Theme {
                         files.insert(rel, ThemeFile { bytes, origin });
                     }
                     Err(e) => {
-                        return Err(
-                            vec![Diagnostic::error(origin, 0, 0, format!("cannot read theme file: {e}"))].into()
-                        );
+                        return Err(vec![
+                            Diagnostic::error(origin, 0, 0, format!("cannot read theme file: {e}")).with_code("read"),
+                        ]
+                        .into());
                     }
                 }
             }
         } else if config.theme != "default" {
             let line = config_text.and_then(|t| yaml::key_line(t, "theme")).unwrap_or(1);
             return Err(vec![
-                Diagnostic::error(CONFIG_FILE, line, 1, format!("theme `{}` not found", config.theme)).with_hint(
-                    format!(
+                Diagnostic::error(CONFIG_FILE, line, 1, format!("theme `{}` not found", config.theme))
+                    .with_code("theme")
+                    .with_hint(format!(
                         "create themes/{}/ beside site.yaml, or remove `theme:` to use the built-in theme",
                         config.theme
-                    ),
-                ),
+                    )),
             ]
             .into());
         }
@@ -133,7 +134,9 @@ impl Theme {
                         template_origins.insert(name.to_string(), file.origin);
                         templates.push((name.to_string(), text));
                     }
-                    Err(_) => diagnostics.push(Diagnostic::error(file.origin, 1, 1, "template is not valid UTF-8")),
+                    Err(_) => diagnostics.push(
+                        Diagnostic::error(file.origin, 1, 1, "template is not valid UTF-8").with_code("not-utf8"),
+                    ),
                 }
             } else if let Some(name) = rel.strip_prefix("static/") {
                 statics.insert(name.to_string(), file.bytes);
@@ -148,6 +151,7 @@ impl Theme {
                         0,
                         format!("missing template `{required}`"),
                     )
+                    .with_code("template")
                     .with_hint("every theme needs base.html, home.html, document.html, page.html and 404.html"),
                 );
             }
@@ -167,6 +171,7 @@ impl Theme {
                     .unwrap_or("");
                 diagnostics.push(
                     Diagnostic::error(origin, line, column, format!("template syntax error: {what}"))
+                        .with_code("template")
                         .with_hint("fix the Tera syntax at this position: `{{ expression }}`, `{% tag %}`"),
                 );
             }
@@ -196,9 +201,11 @@ impl Theme {
                 .find(|(n, _)| n == user)
                 .and_then(|(_, text)| text.lines().position(|l| !missing.is_empty() && l.contains(missing)))
                 .map_or(0, |i| i + 1);
-            let diagnostic = Diagnostic::error(origin, line, 1, format!("template error: {message}")).with_hint(
-                "a template extends, includes or imports a template that does not exist: add it or fix the name",
-            );
+            let diagnostic = Diagnostic::error(origin, line, 1, format!("template error: {message}"))
+                .with_code("template")
+                .with_hint(
+                    "a template extends, includes or imports a template that does not exist: add it or fix the name",
+                );
             return Err(ThemeError { diagnostics: vec![diagnostic], sources: sources() });
         }
         Ok(Theme { tera, statics, template_origins })

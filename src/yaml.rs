@@ -40,6 +40,17 @@ pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T,
     })
 }
 
+/// The hint for a YAML error in a text that has a tab in a line's
+/// indentation (YAML allows only spaces there), naming the first such line;
+/// `first_line` is the file line of the text's first line.
+pub fn tab_hint(text: &str, first_line: usize) -> Option<String> {
+    let index = text.lines().position(|l| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t'))?;
+    Some(format!(
+        "line {} is indented with a tab: YAML indentation must be spaces, so replace the tab with spaces",
+        index + first_line
+    ))
+}
+
 /// Errors raised by a field's own check carry no position: find the value
 /// they quote (between backticks) in the text instead.
 fn quoted_token_position(text: &str, message: &str) -> Option<(usize, usize)> {

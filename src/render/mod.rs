@@ -327,6 +327,7 @@ impl<'a> Renderer<'a> {
         self.theme.tera.render_to(template, &context, &mut out).map(|()| out).map_err(|e| {
             let origin = self.theme.template_origins.get(template).cloned().unwrap_or_else(|| template.into());
             Diagnostic::error(origin, 0, 0, format!("cannot render {path}: {}", tera_message(&e)))
+                .with_code("template")
                 .with_hint("check the variables the template uses against the view reference in the README")
         })
     }
@@ -469,6 +470,7 @@ impl Collector<'_> {
         if let Err(e) = self.sink.put(path, bytes) {
             self.problem(
                 Diagnostic::error(path, 0, 0, format!("cannot write {path}: {e}"))
+                    .with_code("write")
                     .with_hint("check that the output folder is writable and the disk is not full"),
             );
         }
@@ -559,6 +561,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             if out.has(&alias) {
                 out.problem(
                     Diagnostic::error(&doc.path, 1, 1, format!("alias `{alias}` would overwrite another output file"))
+                        .with_code("output-path")
                         .with_hint("remove the alias or choose another path"),
                 );
             } else {
@@ -574,10 +577,11 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         match std::fs::read(&asset.source) {
             Ok(_) if out.has(&asset.rel) => out.problem(
                 Diagnostic::error(source, 0, 0, "this file has the same output path as a page")
+                    .with_code("output-path")
                     .with_hint("rename the file"),
             ),
             Ok(bytes) => out.put(&asset.rel, bytes),
-            Err(e) => out.problem(Diagnostic::error(source, 0, 0, format!("cannot read: {e}"))),
+            Err(e) => out.problem(Diagnostic::error(source, 0, 0, format!("cannot read: {e}")).with_code("read")),
         }
     }
     let mut diagnostics = out.diagnostics.into_inner().unwrap_or_default();

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Body, Document, nearest};
+use super::{Body, Document, edit_distance, nearest};
 use crate::clause::{Clause, ClauseKind};
 use crate::frontmatter::Kind;
 
@@ -165,17 +165,21 @@ impl CitationIndex {
         paths.get(path).cloned().or_else(|| self.info.get(doc)?.contains_key(path).then(|| path.to_string()))
     }
 
+    /// Up to three citations nearest to `path` in `docs`, each once (a
+    /// document may be listed twice, and two documents may share a path).
     fn suggestions(&self, docs: &[usize], path: &str) -> Vec<String> {
-        let mut candidates: Vec<(String, String)> = Vec::new();
-        for &d in docs {
+        let mut scored: Vec<(usize, String)> = Vec::new();
+        for (n, &d) in docs.iter().enumerate() {
+            if docs[..n].contains(&d) {
+                continue;
+            }
             for key in self.paths[d].keys().filter(|k| !k.contains('_')) {
-                candidates.push((key.clone(), format!("{} {key}", self.short_titles[d])));
+                scored.push((edit_distance(path, key), format!("{} {key}", self.short_titles[d])));
             }
         }
-        let near = nearest(path, candidates.iter().map(|(k, _)| k.as_str()));
-        near.iter()
-            .filter_map(|k| candidates.iter().find(|(key, _)| key == k).map(|(_, shown)| shown.clone()))
-            .collect()
+        scored.sort();
+        scored.dedup_by(|a, b| a.1 == b.1);
+        scored.into_iter().take(3).map(|(_, shown)| shown).collect()
     }
 
     /// Resolves a citation written by a reader. `context` is the document the
@@ -253,5 +257,23 @@ mod tests {
         assert_eq!(normalize(" 具体意见 三(三)3 "), "具体意见三（三）3");
         assert_eq!(normalize("第二十条第二款第（三）项"), "第二十条第二款第三项");
         assert_eq!(normalize("三（三）3（2）"), "三（三）3（2）");
+    }
+
+    #[test]
+    fn suggestions_are_listed_once() {
+        let mut index = CitationIndex::default();
+        for (title, keys) in [("甲文", ["一", "二"]), ("乙文", ["一", "二"])] {
+            index.short_titles.push(title.to_string());
+            index.kinds.push(Kind::Directive);
+            index.paths.push(keys.iter().map(|k| (k.to_string(), format!("sec_{k}"))).collect());
+            index.info.push(HashMap::default());
+        }
+        // The context document is also one of the directives.
+        let e = index.resolve("三", Some(0)).unwrap_err();
+        let mut unique = e.suggestions.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), e.suggestions.len(), "{:?}", e.suggestions);
+        assert_eq!(e.suggestions.len(), 3, "{:?}", e.suggestions);
     }
 }

@@ -28,7 +28,7 @@ use crate::clause::{ClauseTree, build_tree};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{FrontMatter, Kind};
-use crate::load::{Asset, Loaded, RawDocument};
+use crate::load::{Asset, Loaded, RawDocument, Unreadable};
 use crate::markdown::split_blocks;
 use crate::yaml;
 
@@ -156,6 +156,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut scored: Vec<(usize, &str)> = candidates.into_iter().map(|c| (edit_distance(name, c), c)).collect();
     scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
@@ -187,9 +188,9 @@ fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
         .into_iter()
         .map(|p| {
             let d = if p.error {
-                Diagnostic::error(&raw.path, p.line, p.column, p.message)
+                Diagnostic::error(&raw.path, p.line, p.column, p.message).with_code("numbering")
             } else {
-                Diagnostic::warning(&raw.path, p.line, p.column, p.message)
+                Diagnostic::warning(&raw.path, p.line, p.column, p.message).with_code("numbering")
             };
             d.with_hint(p.hint)
         })
@@ -199,7 +200,7 @@ fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
 
 /// Resolves a loaded site.
 pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
-    let Loaded { config, documents: raw, assets, glossary, sources, mut diagnostics, .. } = loaded;
+    let Loaded { config, documents: raw, assets, glossary, sources, mut diagnostics, unreadable, .. } = loaded;
     let mut raw: Vec<RawDocument> = raw.into_iter().filter(|d| options.drafts || !d.front.draft).collect();
     raw.sort_by(|a, b| {
         (kind_order(a.front.kind), a.front.weight, &a.rel).cmp(&(kind_order(b.front.kind), b.front.weight, &b.rel))
@@ -218,12 +219,14 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
         {
             diagnostics.push(
                 Diagnostic::error(&doc.path, field_line(doc, "slug"), 1, format!("invalid slug `{slug}`"))
+                    .with_code("slug")
                     .with_hint("a slug is a file name without spaces, slashes, `?`, `#` or `%`"),
             );
         }
         if RESERVED_OUTPUTS.contains(&outputs[i].as_str()) {
             diagnostics.push(
                 Diagnostic::error(&doc.path, 1, 1, format!("`{}` is written by shiyi itself", outputs[i]))
+                    .with_code("output-path")
                     .with_hint("rename the file or set another `slug:`"),
             );
         } else if let Some(first) = by_output.insert(outputs[i].clone(), i) {
@@ -234,6 +237,7 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
                     1,
                     format!("output `{}` is also produced by {}", outputs[i], raw[first].path.display()),
                 )
+                .with_code("output-path")
                 .with_hint("give one of the two files another `slug:`"),
             );
         }
@@ -259,6 +263,8 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
                         1,
                         format!("attachment_of names `{target}`, which is not a document of this site"),
                     )
+                    .with_code("attachment-of")
+                    .citing(target.as_str())
                     .with_hint(format!("write the slug of another document, e.g. {}", suggestions.join(", "))),
                 );
             }
@@ -305,7 +311,49 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
         }
     }
     diagnostics.sort();
+    mark_consequences(&mut diagnostics, &unreadable, &documents);
     Resolved { config, documents, assets, sources, diagnostics, links }
+}
+
+/// Marks the unresolved citations of files that could not be read as
+/// consequences of those files' own errors, and orders the diagnostics so
+/// that the causes come first and the consequences last.
+fn mark_consequences(diagnostics: &mut [Diagnostic], unreadable: &[Unreadable], documents: &[Document]) {
+    if unreadable.is_empty() {
+        return;
+    }
+    let bare = |name: &str| {
+        let n = citations::normalize(name);
+        n.strip_prefix('《').map(|rest| rest.replacen('》', "", 1)).unwrap_or(n)
+    };
+    let readable: Vec<String> = documents
+        .iter()
+        .flat_map(|d| [d.short_title(), d.front.title.as_str(), d.output.trim_end_matches(".html")])
+        .map(bare)
+        .collect();
+    for d in diagnostics.iter_mut() {
+        let Some(cited) = d.cites().map(bare) else { continue };
+        if readable.iter().any(|name| cited.starts_with(name.as_str())) {
+            continue;
+        }
+        let cause = unreadable.iter().find_map(|u| {
+            u.names.iter().map(|n| bare(n)).find(|n| !n.is_empty() && cited.starts_with(n.as_str())).map(|n| (u, n))
+        });
+        if let Some((u, name)) = cause {
+            d.hint = Some(format!("`{name}` is {}, which has an error of its own: fix that first", u.path.display()));
+            d.set_caused_by(u.path.clone());
+        }
+    }
+    let is_cause = |d: &Diagnostic| unreadable.iter().any(|u| u.path == d.path);
+    diagnostics.sort_by_key(|d| {
+        if is_cause(d) {
+            0
+        } else if d.caused_by().is_some() {
+            2
+        } else {
+            1
+        }
+    });
 }
 
 #[cfg(test)]

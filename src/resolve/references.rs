@@ -131,6 +131,8 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                                 column,
                                 format!("reference [[{}]]: {}", span.target, e.message),
                             )
+                            .with_code("reference")
+                            .citing(span.target)
                             .with_hint(suggestion_hint(&e)),
                         );
                         refs.push(Reference { target: None });
@@ -145,6 +147,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
             if doc.front.annotates.is_empty() {
                 diagnostics.push(
                     Diagnostic::error(&doc.path, 1, 1, "this annotation names no clause to annotate")
+                        .with_code("annotates")
                         .with_hint("add `annotates: [\"具体意见 三（三）3\"]` to its front matter"),
                 );
             }
@@ -158,6 +161,8 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                     }
                     Err(e) => diagnostics.push(
                         Diagnostic::error(&doc.path, line, 1, format!("annotates `{target}`: {}", e.message))
+                            .with_code("annotates")
+                            .citing(target.as_str())
                             .with_hint(suggestion_hint(&e)),
                     ),
                 }

@@ -47,6 +47,7 @@ pub fn resolve_plan(
                                 1,
                                 format!("study plan: `{c}` names a whole document"),
                             )
+                            .with_code("study-plan")
                             .with_hint("name a section, e.g. `具体意见 一`"),
                         );
                         None
@@ -59,6 +60,8 @@ pub fn resolve_plan(
                                 1,
                                 format!("study plan `{c}`: {}", e.message),
                             )
+                            .with_code("study-plan")
+                            .citing(c.as_str())
                             .with_hint(suggestion_hint(&e)),
                         );
                         None

@@ -154,9 +154,12 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
     let entries: Vec<GlossaryEntry> = match yaml::from_str(text, 1) {
         Ok(e) => e,
         Err(e) => {
-            let d = Diagnostic::error(path, e.line, e.column, format!("glossary: {}", e.message)).with_hint(
-                "the glossary is a YAML list of entries with `term`, `definition`, and optional `aliases` and `see`",
-            );
+            let d = Diagnostic::error(path, e.line, e.column, format!("glossary: {}", e.message))
+                .with_code("glossary")
+                .with_hint(yaml::tab_hint(text, 1).unwrap_or_else(|| {
+                    "the glossary is a YAML list of entries with `term`, `definition`, and optional `aliases` and `see`"
+                        .to_string()
+                }));
             return (Vec::new(), vec![d]);
         }
     };
@@ -177,6 +180,7 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
                 clash = true;
                 diagnostics.push(
                     Diagnostic::error(path, line_in_entry(name), 1, format!("glossary: `{name}` is defined twice"))
+                        .with_code("glossary")
                         .with_hint(format!("it already names the term `{first}`; merge the two entries or remove one")),
                 );
             }
@@ -195,6 +199,8 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
                         1,
                         format!("glossary `{}`: {}", entry.term, e.message),
                     )
+                    .with_code("glossary-see")
+                    .citing(target.as_str())
                     .with_hint(suggestion_hint(&e)),
                 ),
             }

@@ -2,7 +2,8 @@
 //!
 //! Every stage reports problems as [`Diagnostic`] values instead of failing at
 //! the first one, so a build lists all its problems together. [`render`] shows
-//! them with the offending source line underlined (codespan-reporting).
+//! them with the offending source line underlined (codespan-reporting);
+//! [`format`] writes them as JSON lines or GitHub workflow commands for CI.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
+
+pub mod format;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,12 +39,37 @@ pub struct Diagnostic {
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
+    /// A short stable name of the kind of problem (`front-matter`,
+    /// `reference`), for tools; empty when none was given.
+    pub code: &'static str,
+    /// How this problem relates to others (boxed: most have no relation,
+    /// and diagnostics travel in `Result`s).
+    pub relation: Option<Box<Relation>>,
+}
+
+/// How a diagnostic relates to other problems.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Relation {
+    /// The citation the diagnostic is about, when one did not resolve.
+    pub cites: Option<String>,
+    /// The file whose own error causes this one (a citation of a document
+    /// that could not be read): fix that file first.
+    pub caused_by: Option<PathBuf>,
 }
 
 impl Diagnostic {
     /// An error at `path:line:column`.
     pub fn error(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, column, severity: Severity::Error, message: message.into(), hint: None }
+        Diagnostic {
+            path: path.into(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+            code: "",
+            relation: None,
+        }
     }
 
     /// A warning at `path:line:column`.
@@ -55,9 +83,54 @@ impl Diagnostic {
         self
     }
 
+    /// Names the kind of problem (see [`Diagnostic::code`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Records the citation that did not resolve.
+    pub fn citing(mut self, citation: impl Into<String>) -> Self {
+        self.relation.get_or_insert_default().cites = Some(citation.into());
+        self
+    }
+
+    /// The citation that did not resolve, if recorded.
+    pub fn cites(&self) -> Option<&str> {
+        self.relation.as_ref()?.cites.as_deref()
+    }
+
+    /// Marks this problem as following from the error in file `cause`.
+    pub fn set_caused_by(&mut self, cause: PathBuf) {
+        self.relation.get_or_insert_default().caused_by = Some(cause);
+    }
+
+    /// The file whose error this problem follows from.
+    pub fn caused_by(&self) -> Option<&Path> {
+        self.relation.as_ref()?.caused_by.as_deref()
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, `path:line` or just `path` for a problem with the
+    /// whole file.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.path.display().to_string(),
+            (line, 0) => format!("{}:{line}", self.path.display()),
+            (line, column) => format!("{}:{line}:{column}", self.path.display()),
+        }
+    }
+
+    /// The message, followed by the file it follows from when it does.
+    pub fn full_message(&self) -> String {
+        match self.caused_by() {
+            Some(cause) => format!("{} (follows from the error in {})", self.message, cause.display()),
+            None => self.message.clone(),
+        }
     }
 }
 
@@ -67,7 +140,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {kind}: {}", self.path.display(), self.line, self.column, self.message)?;
+        write!(f, "{}: {kind}: {}", self.location(), self.full_message())?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -81,7 +154,7 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 /// Byte range of `column` to the end of `line` in `text` (both 1-based).
-fn span_of(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>> {
+pub(crate) fn span_of(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>> {
     let mut start = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
@@ -99,38 +172,41 @@ fn span_of(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usi
 /// Renders diagnostics for a terminal or a log, each with its source line when
 /// the file's text is in `sources` (keyed by the same path as the diagnostic).
 pub fn render(diagnostics: &[Diagnostic], sources: &HashMap<PathBuf, String>) -> String {
-    let mut files = SimpleFiles::new();
-    let mut ids: HashMap<&Path, usize> = HashMap::new();
-    let config = Config::default();
-    let mut out = String::new();
-    for d in diagnostics {
+    let mut renderer = Renderer::default();
+    diagnostics.iter().map(|d| renderer.render(d, sources)).collect()
+}
+
+/// Renders diagnostics one at a time, adding each source file once.
+#[derive(Default)]
+pub(crate) struct Renderer<'a> {
+    files: SimpleFiles<String, String>,
+    ids: HashMap<&'a Path, usize>,
+}
+
+impl<'a> Renderer<'a> {
+    /// One diagnostic as [`render`] shows it (ending with a newline).
+    pub(crate) fn render(&mut self, d: &'a Diagnostic, sources: &HashMap<PathBuf, String>) -> String {
         let report = match d.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
         }
-        .with_message(&d.message);
+        .with_message(d.full_message());
         let notes: Vec<String> = d.hint.iter().map(|h| format!("hint: {h}")).collect();
         let text = sources.get(&d.path);
         let span = text.and_then(|t| if d.line > 0 { span_of(t, d.line, d.column.max(1)) } else { None });
-        let rendered = match (text, span) {
-            (Some(text), Some(span)) => {
-                let id = *ids
-                    .entry(d.path.as_path())
-                    .or_insert_with(|| files.add(d.path.display().to_string(), text.clone()));
-                let report = report.with_labels(vec![Label::primary(id, span)]).with_notes(notes);
-                term::emit_into_string(&config, &files, &report).ok()
-            }
-            _ => None,
-        };
-        match rendered {
-            Some(r) => out.push_str(&r),
-            None => {
-                out.push_str(&d.to_string());
-                out.push('\n');
+        if let (Some(text), Some(span)) = (text, span) {
+            let files = &mut self.files;
+            let id = *self
+                .ids
+                .entry(d.path.as_path())
+                .or_insert_with(|| files.add(d.path.display().to_string(), text.clone()));
+            let report = report.with_labels(vec![Label::primary(id, span)]).with_notes(notes);
+            if let Ok(rendered) = term::emit_into_string(&Config::default(), &self.files, &report) {
+                return rendered;
             }
         }
+        format!("{d}\n")
     }
-    out
 }
 
 /// One line per diagnostic, `path:line:col: severity: message` (for tests, CI
