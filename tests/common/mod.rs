@@ -6,6 +6,7 @@
 
 pub mod chromium;
 pub mod html;
+pub mod skip;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
