@@ -9,9 +9,18 @@
 //! * statutes: `第X编` / `第X分编` / `第X章` / `第X节` / `第X条` / 款 / `（一）` 项 / `1.` 目 →
 //!   `book_N` / `subbook_N` / `chp_N` / `sec_N` / `art_N` / `para_N` / `point_N` / `subpoint_N`.
 //!
-//! Ids derive from numbers, never from wording, so editing text keeps URLs.
+//! Before the tree is built, [`layout`] looks at the whole body for what only
+//! the surrounding blocks reveal: a table of contents in the body, schedules
+//! after the last article, appended acts. Quotations over several paragraphs
+//! (an amending item's new wording) stay whole inside their item.
+//!
+//! Ids derive from numbers, never from wording, so editing text keeps URLs,
+//! and an id is never used twice: irregular numbering in an official text
+//! gets a suffixed id and a diagnostic.
 
+pub mod layout;
 pub mod numbering;
+mod quote;
 mod tree;
 
 pub use tree::{ClauseProblem, build_tree};
@@ -51,6 +60,9 @@ pub enum ClauseKind {
     Text,
     /// A table or code block, rendered as Markdown as it is.
     Block,
+    /// Wording quoted over several paragraphs (the new text an amending item
+    /// gives); its paragraphs are its children, never numbered clauses.
+    Quote,
 }
 
 impl ClauseKind {
@@ -73,6 +85,7 @@ impl ClauseKind {
             ClauseKind::Division => "division",
             ClauseKind::Text => "text",
             ClauseKind::Block => "block",
+            ClauseKind::Quote => "quote",
         }
     }
 }

@@ -99,6 +99,17 @@ fn render_clause<'t>(
         let _ = writeln!(out, "<div class=\"clause {css}\" id=\"{id}\">{}</div>", block_html(&clause.text));
         return;
     }
+    if clause.kind == ClauseKind::Quote {
+        // Quoted wording: one quotation, its paragraphs inside.
+        let _ = writeln!(out, "<blockquote class=\"clause {css}\" id=\"{id}\">");
+        ancestors.push(clause);
+        for child in &clause.children {
+            render_clause(out, style, child, ancestors, None);
+        }
+        ancestors.pop();
+        out.push_str("</blockquote>\n");
+        return;
+    }
     let heading = clause.heading || (is_container(clause.kind) && clause.kind != ClauseKind::Article);
     if clause.kind == ClauseKind::Article {
         let _ = writeln!(out, "<section class=\"clause {css}\" id=\"{id}\">");

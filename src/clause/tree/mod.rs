@@ -3,9 +3,15 @@
 
 use std::collections::HashMap;
 
+mod parts;
+#[cfg(test)]
+mod tests;
+
+use super::layout::{Role, survey};
 use super::numbering::{Marker, format_cn_numeral, parse_marker};
-use super::{Clause, ClauseKind, ClauseTree};
+use super::{Clause, ClauseKind, ClauseTree, quote};
 use crate::markdown::{Block, BlockKind};
+use parts::{plain_paragraphs, unique_ids};
 
 /// A numbering problem found while building the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +41,7 @@ fn rank(kind: ClauseKind) -> i32 {
         ClauseKind::SubPoint => 7,
         ClauseKind::Item => 8,
         ClauseKind::Division => 2,
-        ClauseKind::Text | ClauseKind::Block => 9,
+        ClauseKind::Text | ClauseKind::Block | ClauseKind::Quote => 9,
     }
 }
 
@@ -50,6 +56,11 @@ struct Builder {
     heading_ranks: HashMap<u8, i32>,
     quoting: bool,
     previous_text_ends_with_colon: bool,
+    /// Depth of an open quotation over several paragraphs (0: none).
+    quote_depth: i32,
+    /// Counters for unnumbered top-level parts.
+    contents: u32,
+    components: u32,
 }
 
 impl Builder {
@@ -65,6 +76,9 @@ impl Builder {
             heading_ranks: HashMap::new(),
             quoting: false,
             previous_text_ends_with_colon: false,
+            quote_depth: 0,
+            contents: 0,
+            components: 0,
         }
     }
 
@@ -191,32 +205,6 @@ impl Builder {
         }
     }
 
-    fn own_id_and_cite(&self, kind: ClauseKind, marker: Marker) -> (String, String) {
-        let n = marker.number();
-        let cn = format_cn_numeral(n);
-        match (kind, marker) {
-            (ClauseKind::Book, _) => (format!("book_{n}"), format!("第{cn}编")),
-            (ClauseKind::SubBook, _) => (format!("subbook_{n}"), format!("第{cn}分编")),
-            (ClauseKind::Chapter, _) => (format!("chp_{n}"), format!("第{cn}章")),
-            (ClauseKind::Section, _) => (format!("sec_{n}"), format!("第{cn}节")),
-            (ClauseKind::Article, Marker::Article(_, 0)) => (format!("art_{n}"), format!("第{cn}条")),
-            (ClauseKind::Article, Marker::Article(_, sub)) => {
-                (format!("art_{n}-{sub}"), format!("第{cn}条之{}", format_cn_numeral(sub)))
-            }
-            (ClauseKind::Annex, _) => (format!("annex_{n}"), format!("附件{cn}")),
-            (ClauseKind::Part, _) => (format!("part_{n}"), format!("第{cn}部分")),
-            (ClauseKind::Point, Marker::CnParen(_)) => (format!("point_{n}"), format!("第（{cn}）项")),
-            (ClauseKind::Point, Marker::CnEnum(_)) => (format!("point_{n}"), format!("第{cn}项")),
-            (ClauseKind::Point, _) => (format!("point_{n}"), format!("{n}")),
-            (ClauseKind::SubPoint, Marker::Arabic(_)) => (format!("subpoint_{n}"), format!("第{n}目")),
-            (ClauseKind::SubPoint, _) => (format!("subpoint_{n}"), format!("（{n}）")),
-            (ClauseKind::Item, _) => (format!("item_{n}"), format!("（{n}）")),
-            (ClauseKind::DirectiveSection, _) => (format!("sec_{n}"), cn),
-            (ClauseKind::DirectiveSubsection, _) => (format!("subsec_{n}"), format!("（{cn}）")),
-            _ => (format!("x_{n}"), String::new()),
-        }
-    }
-
     fn check_order(&mut self, kind: ClauseKind, marker: Marker, label: &str, line: usize, column: usize) {
         let previous = if kind == ClauseKind::Article {
             self.last_article.map(|(n, sub, line)| ((n, sub), line))
@@ -324,59 +312,43 @@ impl Builder {
         self.push(clause, r);
     }
 
-    /// Statute texts sometimes quote other articles (an amendment that inserts
-    /// `第一百二十三条…` after announcing `内容如下：`). An article or structural
-    /// marker that breaks the sequence right after such a colon starts a
-    /// quotation, which lasts until the sequence resumes or a heading comes.
-    fn starts_or_continues_quote(&mut self, block: &Block, marker: Option<Marker>) -> bool {
-        if !self.statute {
-            return false;
-        }
-        if matches!(block.kind, BlockKind::Heading(_)) {
-            self.quoting = false;
-            return false;
-        }
-        let continues_sequence = |last: Option<(u32, u32, usize)>, m: Marker| match (last, m) {
-            (Some((n, _, _)), Marker::Article(k, 0)) => k == n + 1,
-            (Some((n, _, _)), Marker::Article(k, _)) => k == n,
-            (None, _) => true,
-            _ => false,
-        };
-        if self.quoting {
-            if let Some(m @ Marker::Article(..)) = marker
-                && continues_sequence(self.last_article, m)
-            {
-                self.quoting = false;
-                return false;
+    fn add_block(&mut self, block: &Block, role: Role, next: Option<&Block>) {
+        if self.quote_depth > 0 && block.kind != BlockKind::InfoEnd && block.kind != BlockKind::Break {
+            if block.kind != BlockKind::Raw {
+                self.quote_depth += quote::balance(&block.text, true);
             }
-            return true;
+            self.add_quoted(block);
+            return;
         }
-        if let Some(m) = marker
-            && m.is_statute_structure()
-            && self.previous_text_ends_with_colon
-            && self.in_article()
-            && !continues_sequence(self.last_article, m)
-        {
-            self.quoting = true;
-            return true;
-        }
-        false
-    }
-
-    fn add_block(&mut self, block: &Block) {
         match block.kind {
             BlockKind::InfoEnd | BlockKind::Break => {}
             BlockKind::Raw => self.add_text(block),
             BlockKind::Text | BlockKind::Heading(_) => {
+                let opening = quote::opens(&block.text, self.previous_text_ends_with_colon);
+                if opening > 0 && block.text.starts_with('“') {
+                    self.open_quote(block.line);
+                    self.add_quoted(block);
+                    self.quote_depth = opening;
+                    self.previous_text_ends_with_colon = false;
+                    return;
+                }
                 let parsed = parse_marker(&block.text);
                 if self.starts_or_continues_quote(block, parsed.map(|(m, _)| m)) {
                     self.add_text(block);
+                } else if role != Role::Normal {
+                    self.add_with_role(block, role);
+                } else if parsed.is_none() && self.is_schedule_heading(block, next) {
+                    self.add_division(block, 0);
                 } else {
                     match (parsed, block.kind) {
                         (Some((marker, rest)), _) => self.add_numbered(block, marker, rest),
                         (None, BlockKind::Heading(level)) => self.add_division(block, level),
                         (None, _) => self.add_text(block),
                     }
+                }
+                if opening > 0 {
+                    self.open_quote(block.line);
+                    self.quote_depth = opening;
                 }
                 self.previous_text_ends_with_colon = block.text.ends_with(['：', ':']);
             }
@@ -398,30 +370,6 @@ fn number_of_id(id: &str) -> u32 {
     digits.split('-').next().and_then(|d| d.parse().ok()).unwrap_or(0)
 }
 
-fn plain_paragraphs(blocks: &[Block], prefix: &str, skip_title: Option<&str>) -> Vec<Clause> {
-    let mut out = Vec::new();
-    for block in blocks {
-        if matches!(block.kind, BlockKind::InfoEnd | BlockKind::Break) {
-            continue;
-        }
-        if block.kind == BlockKind::Heading(1) && Some(block.text.as_str()) == skip_title {
-            continue;
-        }
-        let kind = if block.kind == BlockKind::Raw { ClauseKind::Block } else { ClauseKind::Text };
-        out.push(Clause {
-            kind,
-            id: format!("{prefix}__p_{}", out.len() + 1),
-            label: String::new(),
-            cite: String::new(),
-            text: block.text.clone(),
-            heading: matches!(block.kind, BlockKind::Heading(_)),
-            line: block.line,
-            children: Vec::new(),
-        });
-    }
-    out
-}
-
 /// Builds the clause tree of a document body. `title` is the document's title,
 /// so that a law file's own `# title` line is not repeated in its preface.
 pub fn build_tree(blocks: &[Block], title: &str) -> (ClauseTree, Vec<ClauseProblem>) {
@@ -437,9 +385,10 @@ pub fn build_tree(blocks: &[Block], title: &str) -> (ClauseTree, Vec<ClauseProbl
         matches!(b.kind, BlockKind::Text | BlockKind::Heading(_))
             && matches!(parse_marker(&b.text), Some((Marker::Article(..), _)))
     });
+    let roles = survey(body, statute);
     let mut builder = Builder::new(statute);
-    for block in body {
-        builder.add_block(block);
+    for (i, block) in body.iter().enumerate() {
+        builder.add_block(block, roles[i], body.get(i + 1));
     }
     let (roots, mut problems) = builder.finish();
     let tree = ClauseTree {
@@ -448,118 +397,13 @@ pub fn build_tree(blocks: &[Block], title: &str) -> (ClauseTree, Vec<ClauseProbl
         closing: plain_paragraphs(closing, "closing", None),
         statute,
     };
-    let mut seen: HashMap<&str, usize> = HashMap::new();
     let reported: Vec<usize> = problems.iter().filter(|p| p.error).map(|p| p.line).collect();
-    tree.walk(|clause, _| {
-        if let Some(first) = seen.insert(clause.id.as_str(), clause.line)
-            && !reported.contains(&clause.line)
-        {
-            problems.push(ClauseProblem {
-                line: clause.line,
-                column: 1,
-                message: format!("clause id `{}` is used twice (first at line {first})", clause.id),
-                hint: "two clauses have the same number at the same level; renumber one".into(),
-                error: true,
-            });
+    let mut tree = tree;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for part in [&mut tree.preface, &mut tree.body, &mut tree.closing] {
+        for clause in part.iter_mut() {
+            unique_ids(clause, &mut seen, &reported, &mut problems);
         }
-    });
+    }
     (tree, problems)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::markdown::split_blocks;
-
-    fn ids(tree: &ClauseTree) -> Vec<String> {
-        let mut out = Vec::new();
-        tree.walk(|c, _| out.push(c.id.clone()));
-        out
-    }
-
-    #[test]
-    fn directive_levels_get_nested_ids() {
-        let md = "前言段落。\n\n## 一、总体要求\n\n### （一）指导思想\n\n引言。\n\n1.第一点。\n\n（1）细目。\n\n2.第二点。\n\n## 二、其他\n";
-        let (tree, problems) = build_tree(&split_blocks(md, 1, false), "t");
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(
-            ids(&tree),
-            vec![
-                "preamble__p_1",
-                "sec_1",
-                "sec_1__subsec_1",
-                "sec_1__subsec_1__p_1",
-                "sec_1__subsec_1__point_1",
-                "sec_1__subsec_1__point_1__subpoint_1",
-                "sec_1__subsec_1__point_2",
-                "sec_2",
-            ]
-        );
-        assert!(!tree.statute);
-        // Every clause is found again at the address the walk gave it.
-        let mut seen = 0;
-        tree.walk_addressed(|clause, _, address| {
-            assert_eq!(tree.at(address).map(|c| &c.id), Some(&clause.id));
-            seen += 1;
-        });
-        assert_eq!(seen, ids(&tree).len());
-        assert!(tree.at(&[99]).is_none() && tree.at(&[]).is_none());
-    }
-
-    #[test]
-    fn statute_paragraphs_and_points() {
-        let md = "## 第一章 总则\n\n第一条 目的。\n\n第二条 第一款：\n\n（一）甲；\n\n（二）乙。\n\n第二款。\n\n（一）丙。\n\n## 第二章 附\n\n第三条 再。\n\n第三条之一 插入。\n";
-        let (tree, problems) = build_tree(&split_blocks(md, 1, true), "t");
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(
-            ids(&tree),
-            vec![
-                "chp_1",
-                "art_1",
-                "art_1__para_1",
-                "art_2",
-                "art_2__para_1",
-                "art_2__para_1__point_1",
-                "art_2__para_1__point_2",
-                "art_2__para_2",
-                "art_2__para_2__point_1",
-                "chp_2",
-                "art_3",
-                "art_3__para_1",
-                "art_3-1",
-                "art_3-1__para_1",
-            ]
-        );
-    }
-
-    #[test]
-    fn duplicate_and_out_of_order_numbers_are_errors() {
-        let md = "一、甲\n\n一、乙\n\n三、丙\n\n二、丁\n";
-        let (_, problems) = build_tree(&split_blocks(md, 10, false), "t");
-        let summary: Vec<_> = problems.iter().map(|p| (p.line, p.error)).collect();
-        assert!(summary.contains(&(12, true)), "{problems:?}");
-        assert!(summary.contains(&(14, false)), "{problems:?}");
-        assert!(summary.contains(&(16, true)), "{problems:?}");
-    }
-
-    #[test]
-    fn quoted_articles_stay_inside_the_amending_article() {
-        let md = "第五十一条 修改。\n\n第五十二条 增加五条。内容如下：\n\n第七节 监察委员会\n\n第一百二十三条 引文。\n\n第一百二十四条 引文。\n\n第七节相应改为第八节。\n";
-        let (tree, problems) = build_tree(&split_blocks(md, 1, true), "t");
-        assert!(problems.is_empty(), "{problems:?}");
-        let articles: Vec<_> = tree.body.iter().filter(|c| c.kind == ClauseKind::Article).collect();
-        assert_eq!(articles.len(), 2);
-        assert_eq!(articles[1].children.len(), 5);
-    }
-
-    #[test]
-    fn preface_and_closing() {
-        let md = "# 法\n\n2005年 通过\n\n<!-- INFO END -->\n\n第一条 内容。\n";
-        let (tree, _) = build_tree(&split_blocks(md, 1, true), "法");
-        assert_eq!(tree.preface.len(), 1);
-        assert_eq!(tree.preface[0].id, "preface__p_1");
-        let md = "正文。\n\n***\n\n落款\n";
-        let (tree, _) = build_tree(&split_blocks(md, 1, false), "t");
-        assert_eq!(tree.closing[0].id, "closing__p_1");
-    }
 }
