@@ -231,7 +231,7 @@ fn search_works_over_http_under_a_sub_path() {
         fs::write(target, bytes).unwrap();
     }
     let port = common::serve_dir(&served);
-    let url = format!("http://127.0.0.1:{port}/a/b/search.html?q={}", encode("带病上岗"));
+    let url = format!("http://127.0.0.1:{port}/a/b/search.html?q={}", encode("带病提职干部问题的情况进行摸底"));
     let (links, done) = results(&dump_dom(&bin, &url));
     assert!(done, "no data-search-state=\"done\" over HTTP");
     assert_eq!(links.first().map(String::as_str), Some("opinions.html#sec_3__subsec_2__point_3"), "{links:?}");
