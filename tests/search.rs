@@ -236,3 +236,81 @@ fn search_works_over_http_under_a_sub_path() {
     assert!(done, "no data-search-state=\"done\" over HTTP");
     assert_eq!(links.first().map(String::as_str), Some("opinions.html#sec_3__subsec_2__point_3"), "{links:?}");
 }
+
+#[test]
+fn the_header_box_is_a_combobox_driven_by_the_keyboard() {
+    let Some(bin) = chromium() else { return };
+    let tmp = TempDir::new().unwrap();
+    let out = build_site(tmp.path());
+    let mut page = common::devtools::open(&bin, &file_url(&out.join("laws/trademark-law.html")), (1280, 900));
+    page.wait_for("document.readyState === 'complete'");
+    let attr = |page: &mut common::devtools::Page, name: &str| {
+        page.eval(&format!("document.getElementById('site-search-q').getAttribute('{name}')"))
+    };
+    assert_eq!(attr(&mut page, "role"), "combobox");
+    assert_eq!(attr(&mut page, "aria-expanded"), "false");
+    let controls = attr(&mut page, "aria-controls");
+    let listbox = format!("document.getElementById({controls})");
+    assert_eq!(page.eval(&format!("{listbox}.getAttribute('role')")), "listbox");
+
+    // `/` moves the focus to the box; typing shows the suggestions, none active.
+    page.press("/");
+    page.wait_for("document.activeElement.id === 'site-search-q'");
+    page.type_text("收支两条线");
+    page.wait_for(&format!("{listbox}.querySelectorAll('[role=option]').length > 1"));
+    page.wait_for("document.getElementById('site-search-q').getAttribute('aria-expanded') === 'true'");
+    assert!(attr(&mut page, "aria-activedescendant").is_null());
+    let count = page.eval(&format!("{listbox}.querySelectorAll('[role=option]').length")).as_u64().unwrap();
+    let ids: Vec<String> = serde_json::from_value(
+        page.eval(&format!("Array.from({listbox}.querySelectorAll('[role=option]'), o => o.id)")),
+    )
+    .unwrap();
+    assert_eq!(ids.len() as u64, count);
+    assert!(ids.iter().all(|id| !id.is_empty()), "every option has an id: {ids:?}");
+    // The options are the listbox's own children, and hold no link of their own.
+    assert_eq!(
+        page.eval(&format!("{listbox}.querySelectorAll(':scope > [role=option]').length")).as_u64(),
+        Some(count)
+    );
+    assert_eq!(page.eval(&format!("{listbox}.querySelectorAll('a, button, input').length")), 0);
+
+    let selected =
+        |page: &mut common::devtools::Page| -> Vec<String> {
+            serde_json::from_value(page.eval(&format!(
+                "Array.from({listbox}.querySelectorAll('[role=option][aria-selected=true]'), o => o.id)"
+            )))
+            .unwrap()
+        };
+    // The arrow keys move the active option; the focus stays in the box.
+    for (key, expected) in [
+        ("ArrowDown", &ids[0]),
+        ("ArrowDown", &ids[1]),
+        ("ArrowUp", &ids[0]),
+        ("ArrowUp", ids.last().unwrap()),
+        ("ArrowDown", &ids[0]),
+    ] {
+        page.press(key);
+        assert_eq!(attr(&mut page, "aria-activedescendant"), expected.as_str(), "after {key}");
+        assert_eq!(selected(&mut page), std::slice::from_ref(expected), "after {key}");
+        assert_eq!(page.eval("document.activeElement.id"), "site-search-q", "after {key}");
+    }
+
+    // Escape closes the list and clears the active option; the text stays.
+    page.press("Escape");
+    assert_eq!(attr(&mut page, "aria-expanded"), "false");
+    assert!(attr(&mut page, "aria-activedescendant").is_null());
+    assert_eq!(page.eval("document.querySelector('[data-search-dropdown]').hidden"), true);
+    assert_eq!(page.eval("document.getElementById('site-search-q').value"), "收支两条线");
+
+    // ArrowDown opens it again on the first option; Enter opens that option.
+    page.press("ArrowDown");
+    page.press("ArrowDown");
+    assert_eq!(attr(&mut page, "aria-expanded"), "true");
+    assert_eq!(attr(&mut page, "aria-activedescendant"), ids[1].as_str());
+    let target = page.eval(&format!("document.getElementById('{}').getAttribute('data-href')", ids[1]));
+    let target = target.as_str().expect("the option names its address").to_string();
+    assert!(target.starts_with("../") && target.contains(".html"), "a relative link: {target}");
+    let expected = format!("{}{}", file_url(&out), target.trim_start_matches(".."));
+    page.press("Enter");
+    page.wait_for(&format!("location.href === {}", serde_json::Value::from(expected.clone())));
+}

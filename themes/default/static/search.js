@@ -367,12 +367,19 @@
     return frag;
   }
 
-  function resultItem(r, query, tag, size) {
+  // One result: on search.html a list item whose first element is its link;
+  // as a suggestion (`option`) the same without a link inside, since an
+  // option is chosen through the box, and its address in `data-href`.
+  function resultItem(r, query, tag, size, option) {
     var item = d.createElement(tag);
     item.setAttribute('data-search-result', '');
     item.className = 'search-result';
-    var a = d.createElement('a');
-    a.href = prefix + r.url;
+    var a = d.createElement(option ? 'span' : 'a');
+    if (option) {
+      item.setAttribute('role', 'option');
+      item.setAttribute('aria-selected', 'false');
+      item.setAttribute('data-href', prefix + r.url);
+    } else a.href = prefix + r.url;
     a.className = 'search-crumb';
     r.crumb.forEach(function (c, i) {
       if (i) {
@@ -385,7 +392,7 @@
       a.appendChild(d.createTextNode(c));
     });
     item.appendChild(a);
-    var p = d.createElement('p');
+    var p = d.createElement(option ? 'span' : 'p');
     p.className = 'search-snippet';
     p.appendChild(snippet(r.text.replace(/\s*\n\s*/g, ' '), query, size));
     item.appendChild(p);
@@ -400,7 +407,7 @@
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
   // Runs `search` for `query` and shows the results in `list`; the last call wins.
-  function runner(list, status, limit, tag, size, after) {
+  function runner(list, status, limit, tag, size, after, option) {
     var seq = 0;
     return function (query) {
       var mine = ++seq;
@@ -408,7 +415,7 @@
       var done = function (results, error) {
         if (mine !== seq) return;
         clear(list);
-        results.forEach(function (r) { list.appendChild(resultItem(r, query, tag, size)); });
+        results.forEach(function (r) { list.appendChild(resultItem(r, query, tag, size, option)); });
         if (status) {
           status.textContent = error ? '无法加载搜索索引。' :
             !compact(query) ? '' : results.length ? '找到 ' + results.length + ' 条结果' +
@@ -429,6 +436,9 @@
   }
 
   // ---- The header box -------------------------------------------------------
+  // A combobox (WAI-ARIA 1.2): the box keeps the focus, its suggestions are
+  // the options of a listbox, and `aria-activedescendant` names the one the
+  // arrow keys moved to; Enter opens it, Escape closes the list.
 
   var input = d.querySelector('[data-search-input]');
   var dropdown = d.querySelector('[data-search-dropdown]');
@@ -436,11 +446,14 @@
   var pageList = d.querySelector('[data-search-results]');
   var active = -1;
 
-  function options() { return dropdown ? dropdown.querySelectorAll('[data-search-result]') : []; }
+  function options() { return dropdown ? dropdown.querySelectorAll('[role="option"]') : []; }
 
   function setActive(i) {
     var opts = options();
-    for (var j = 0; j < opts.length; j++) opts[j].classList.toggle('active', j === i);
+    for (var j = 0; j < opts.length; j++) {
+      opts[j].classList.toggle('active', j === i);
+      opts[j].setAttribute('aria-selected', j === i ? 'true' : 'false');
+    }
     active = i;
     if (opts[i]) {
       input.setAttribute('aria-activedescendant', opts[i].id);
@@ -455,11 +468,22 @@
   }
 
   if (input && dropdown) {
-    var list = d.createElement('ul');
-    list.className = 'search-options';
-    list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', '搜索结果');
-    dropdown.appendChild(list);
+    // The theme's markup holds the listbox; an older theme's may not.
+    var list = dropdown.querySelector('[role="listbox"]');
+    if (!list) {
+      list = d.createElement('ul');
+      list.className = 'search-options';
+      list.id = 'site-search-list';
+      list.setAttribute('role', 'listbox');
+      list.setAttribute('aria-label', '搜索建议');
+      dropdown.appendChild(list);
+      input.setAttribute('aria-controls', list.id);
+    }
+    var empty = d.createElement('p');
+    empty.className = 'search-empty';
+    empty.textContent = '没有找到结果。';
+    empty.hidden = true;
+    dropdown.appendChild(empty);
     var more = d.createElement('a');
     more.className = 'search-more';
     more.textContent = '查看全部结果';
@@ -468,24 +492,24 @@
     input.setAttribute('aria-autocomplete', 'list');
     var run = runner(list, null, 8, 'li', 80, function (results) {
       var opts = options();
-      for (var i = 0; i < opts.length; i++) { opts[i].id = 'search-option-' + i; opts[i].setAttribute('role', 'option'); }
+      for (var i = 0; i < opts.length; i++) opts[i].id = 'search-option-' + i;
       more.href = prefix + 'search.html?q=' + encodeURIComponent(input.value);
       more.hidden = !results.length;
+      list.hidden = !results.length;
+      empty.hidden = !!results.length;
       show(!!compact(input.value));
-      if (!results.length && compact(input.value)) {
-        var empty = d.createElement('li');
-        empty.className = 'search-empty';
-        empty.textContent = '没有找到结果。';
-        list.appendChild(empty);
-      }
       setActive(-1);
-    });
+    }, true);
     var later = debounce(run, 120);
     input.addEventListener('input', function () {
       if (!compact(input.value)) { show(false); later(''); return; }
       later(input.value);
     });
     input.addEventListener('focus', function () { if (compact(input.value) && options().length) show(true); });
+    input.addEventListener('blur', function () {
+      // Later, so that a click on an option still reaches it.
+      setTimeout(function () { if (d.activeElement !== input) { show(false); setActive(-1); } }, 200);
+    });
     input.addEventListener('keydown', function (e) {
       var opts = options();
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -494,13 +518,20 @@
         show(true);
         var n = opts.length, step = e.key === 'ArrowDown' ? 1 : -1;
         setActive(active < 0 ? (step > 0 ? 0 : n - 1) : (active + step + n) % n);
-      } else if (e.key === 'Enter' && active >= 0 && opts[active]) {
+      } else if (e.key === 'Enter' && active >= 0 && opts[active] && !dropdown.hidden) {
         e.preventDefault();
-        global.location.href = opts[active].querySelector('a[href]').href;
+        global.location.href = opts[active].getAttribute('data-href');
       } else if (e.key === 'Escape') {
+        if (dropdown.hidden) return;
+        e.preventDefault();
         show(false);
         setActive(-1);
       }
+    });
+    list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    list.addEventListener('click', function (e) {
+      var option = e.target.closest ? e.target.closest('[role="option"]') : null;
+      if (option) global.location.href = option.getAttribute('data-href');
     });
     d.addEventListener('click', function (e) {
       if (!dropdown.contains(e.target) && e.target !== input) show(false);
