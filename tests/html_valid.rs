@@ -10,7 +10,7 @@
 //! Install what it needs with
 //! `npm install --prefix target/npm vnu-jar` and Debian's `default-jre-headless`
 //! (or set `SHIYI_VNU_JAR` to a `vnu.jar`). Without Java or the jar the test
-//! prints `skipping: …` and passes, except with `CI=true`, where it fails.
+//! prints `SKIPPED …` and passes, except with `CI=true`, where it fails.
 //! Run with `--nocapture` to see how many files and errors were checked.
 
 mod common;
@@ -20,16 +20,7 @@ use std::process::Command;
 
 use common::chromium::{chromium, file_url};
 use common::html::{build_all_sites, html_files};
-
-fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
-/// Prints why the test is skipped, or fails under `CI=true`.
-fn skip(why: &str) {
-    assert!(!in_ci(), "{why}, and CI=true requires the HTML check");
-    println!("skipping: {why}");
-}
+use common::skip::skip;
 
 /// Java and the checker's jar, if both are there.
 fn checker() -> Option<(PathBuf, PathBuf)> {
