@@ -33,6 +33,7 @@ pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod timings;
+pub mod url_safety;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -67,6 +68,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Include drafts.
     pub drafts: bool,
+    /// Replace an output folder that shiyi did not write (never the site,
+    /// its sources, a parent of the site or the home folder).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -240,10 +244,14 @@ pub fn build_once_denying(options: &BuildOptions, deny_warnings: bool) -> Outcom
 
 fn build_with(options: &BuildOptions, free_site: bool, deny_warnings: bool) -> Outcome {
     let out = options.output_dir();
-    if let Err(message) = output::check_output_dir(&out) {
-        let d = Diagnostic::error(&out, 0, 0, message)
-            .with_code("output-folder")
-            .with_hint("choose another --output folder");
+    if let Err(refusal) = output::check_output_dir(&options.root, &out, options.force) {
+        let hint = match refusal {
+            output::OutputRefusal::Protected(_) => "choose another --output folder: this one is never replaced",
+            output::OutputRefusal::Foreign(_) => {
+                "choose an empty or new folder, or pass --force to replace this one and everything in it"
+            }
+        };
+        let d = Diagnostic::error(&out, 0, 0, refusal.to_string()).with_code("output-folder").with_hint(hint);
         return Outcome::config_error(vec![d], HashMap::new());
     }
     let Prepared { resolved, theme, mut diagnostics, mut sources, coverage } = match prepare(options) {

@@ -62,6 +62,10 @@ enum Command {
         drafts: bool,
         #[command(flatten)]
         report: ReportArgs,
+        /// Replace an output folder that shiyi did not write (never the site, its
+        /// content/ or themes/, a parent of the site or the home folder).
+        #[arg(long)]
+        force: bool,
     },
     /// Do everything `build` does except writing; exit non-zero on any error.
     #[command(after_help = REPORT_EXAMPLES)]
@@ -282,8 +286,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let code = match cli.command {
-        Command::Build { output, drafts, report: args } => {
-            let options = BuildOptions { root: cli.root.clone(), output, drafts };
+        Command::Build { output, drafts, report: args, force } => {
+            let options = BuildOptions { root: cli.root.clone(), output, drafts, force };
             let outcome = shiyi::build_once_denying(&options, args.deny_warnings);
             let code = report(&outcome, &args);
             if code == 0 {
@@ -297,7 +301,7 @@ fn main() -> ExitCode {
             code
         }
         Command::Check { drafts, report: args } => {
-            let outcome = shiyi::check(&BuildOptions { root: cli.root.clone(), output: None, drafts });
+            let outcome = shiyi::check(&BuildOptions { root: cli.root.clone(), output: None, drafts, force: false });
             let code = report(&outcome, &args);
             if let Some(coverage) = &outcome.coverage {
                 // Standard output carries only diagnostics in the formats for machines.

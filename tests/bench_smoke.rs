@@ -31,7 +31,7 @@ fn generated_corpus_builds_with_the_same_page_set() {
     assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
 
     let out = tmp.path().join("out");
-    let outcome = shiyi::build(&BuildOptions { root: site, output: Some(out.clone()), drafts: false });
+    let outcome = shiyi::build(&BuildOptions { root: site, output: Some(out.clone()), drafts: false, force: false });
     assert_eq!(outcome.status, Status::Success, "{}", outcome.report());
     assert!(outcome.diagnostics.is_empty(), "{}", outcome.report());
 

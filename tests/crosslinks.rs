@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use shiyi::{BuildOptions, Status};
 
 fn build(root: PathBuf, out: &Path) -> shiyi::Outcome {
-    let outcome = shiyi::build(&BuildOptions { root, output: Some(out.to_path_buf()), drafts: false });
+    let outcome = shiyi::build(&BuildOptions { root, output: Some(out.to_path_buf()), drafts: false, force: false });
     assert_eq!(outcome.status, Status::Success, "{}", outcome.report());
     outcome
 }

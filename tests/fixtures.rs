@@ -33,7 +33,7 @@ fn blessing() -> bool {
 }
 
 fn check_diagnostics(dir: &Path, expected_file: &Path) -> Result<(), String> {
-    let outcome = shiyi::check(&BuildOptions { root: dir.to_path_buf(), output: None, drafts: false });
+    let outcome = shiyi::check(&BuildOptions { root: dir.to_path_buf(), output: None, drafts: false, force: false });
     let actual = format!("status: {}\n{}", outcome.status.exit_code(), render_plain(&outcome.diagnostics));
     if blessing() {
         std::fs::write(expected_file, &actual).unwrap();
@@ -49,7 +49,8 @@ fn check_diagnostics(dir: &Path, expected_file: &Path) -> Result<(), String> {
 fn check_output(dir: &Path, expected_dir: &Path) -> Result<(), String> {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let outcome = shiyi::build(&BuildOptions { root: dir.to_path_buf(), output: Some(out.clone()), drafts: false });
+    let outcome =
+        shiyi::build(&BuildOptions { root: dir.to_path_buf(), output: Some(out.clone()), drafts: false, force: false });
     if outcome.status != Status::Success {
         return Err(format!("{}: build failed\n{}", dir.display(), outcome.report()));
     }
@@ -121,7 +122,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = tmp.path().join("site");
     copy_dir(&common::repo_root().join("tests/fixtures/basic"), &site);
     let out = tmp.path().join("out");
-    let options = BuildOptions { root: site.clone(), output: Some(out.clone()), drafts: false };
+    let options = BuildOptions { root: site.clone(), output: Some(out.clone()), drafts: false, force: false };
     assert_eq!(shiyi::build(&options).status, Status::Success);
     let before = common::read_tree(&out);
     std::fs::write(site.join("content/plan.md"), "---\ntitle: [broken\n---\n").unwrap();
@@ -139,7 +140,7 @@ fn a_template_that_fails_while_rendering_leaves_the_output_untouched() {
     let site = tmp.path().join("site");
     copy_dir(&common::repo_root().join("tests/fixtures/basic"), &site);
     let out = tmp.path().join("out");
-    let options = BuildOptions { root: site.clone(), output: Some(out.clone()), drafts: false };
+    let options = BuildOptions { root: site.clone(), output: Some(out.clone()), drafts: false, force: false };
     assert_eq!(shiyi::build(&options).status, Status::Success);
     let before = common::read_tree(&out);
     // Pages are written as they are rendered: a page that fails halfway must
@@ -169,7 +170,8 @@ fn two_builds_are_byte_identical() {
     let root = common::repo_root();
     let build = |name: &str| {
         let out = tmp.path().join(name);
-        let outcome = shiyi::build(&BuildOptions { root: root.clone(), output: Some(out.clone()), drafts: false });
+        let outcome =
+            shiyi::build(&BuildOptions { root: root.clone(), output: Some(out.clone()), drafts: false, force: false });
         assert_eq!(outcome.status, Status::Success, "{}", outcome.report());
         common::read_tree(&out)
     };
@@ -184,7 +186,7 @@ fn drafts_are_built_only_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let root = common::repo_root().join("tests/fixtures/basic");
     let out = tmp.path().join("out");
-    let outcome = shiyi::build(&BuildOptions { root, output: Some(out.clone()), drafts: true });
+    let outcome = shiyi::build(&BuildOptions { root, output: Some(out.clone()), drafts: true, force: false });
     assert_eq!(outcome.status, Status::Success);
     assert!(out.join("draft.html").exists());
 }

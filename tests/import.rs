@@ -43,7 +43,7 @@ fn importing_and_building_the_seed_keeps_every_paragraph() {
         std::fs::write(site.join("content").join(&f.file_name), &f.markdown).unwrap();
     }
     let out = tmp.path().join("out");
-    let outcome = shiyi::build(&BuildOptions { root: site, output: Some(out.clone()), drafts: false });
+    let outcome = shiyi::build(&BuildOptions { root: site, output: Some(out.clone()), drafts: false, force: false });
     assert_eq!(outcome.status, Status::Success, "{}", outcome.report());
     assert!(outcome.diagnostics.is_empty(), "{}", outcome.report());
 

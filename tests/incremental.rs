@@ -25,7 +25,7 @@ fn shipped_copy() -> (TempDir, PathBuf) {
 
 /// A whole in-memory build: its files and its snapshot.
 fn full(root: &Path) -> (BTreeMap<String, Vec<u8>>, Snapshot) {
-    let options = BuildOptions { root: root.to_path_buf(), output: None, drafts: false };
+    let options = BuildOptions { root: root.to_path_buf(), output: None, drafts: false, force: false };
     let (outcome, snapshot) = check_keeping(&options);
     assert!(outcome.rendered.is_some(), "{}", outcome.report());
     (outcome.rendered.unwrap().files, snapshot.expect("a good build keeps a snapshot"))

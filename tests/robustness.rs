@@ -121,7 +121,8 @@ fn random_sites_never_panic() {
             .unwrap();
         }
         let out = root.join("out");
-        let outcome = shiyi::build(&BuildOptions { root: root.to_path_buf(), output: Some(out), drafts: true });
+        let outcome =
+            shiyi::build(&BuildOptions { root: root.to_path_buf(), output: Some(out), drafts: true, force: false });
         // Any status is fine; reaching here without a panic is the point.
         assert!(matches!(outcome.status, Status::Success | Status::ContentErrors | Status::ConfigErrors));
     }

@@ -613,7 +613,7 @@ fn command_prints_the_address_and_stops_on_ctrl_c() {
 fn build_output_has_no_live_script() {
     let (dir, root) = fixture();
     let out = dir.path().join("out");
-    let outcome = shiyi::build(&shiyi::BuildOptions { root, output: Some(out.clone()), drafts: false });
+    let outcome = shiyi::build(&shiyi::BuildOptions { root, output: Some(out.clone()), drafts: false, force: false });
     assert_eq!(outcome.status, shiyi::Status::Success, "{}", outcome.report());
     for (path, bytes) in common::read_tree(&out) {
         assert!(!String::from_utf8_lossy(&bytes).contains("__shiyi"), "{path} mentions the live script");

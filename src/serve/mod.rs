@@ -360,7 +360,7 @@ impl Server {
         // Watch before the first build, so a change made during it is not lost.
         let (tx, rx) = channel();
         let mut batcher = Batcher::start(&root, tx.clone(), rx).map_err(ServeError::Watch)?;
-        let options = BuildOptions { root, output: None, drafts: options.drafts };
+        let options = BuildOptions { root, output: None, drafts: options.drafts, force: false };
         let mut builder = Builder { options, run, builds: 0, snapshot: None, search_stale: false };
         builder.rebuild(&state);
         let mut threads = Vec::new();

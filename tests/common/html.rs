@@ -116,7 +116,7 @@ pub fn build_all_sites(scratch: &Path) -> Vec<(String, PathBuf)> {
         let name = root.file_name().unwrap().to_string_lossy().into_owned();
         let out = scratch.join(format!("fixture-{name}"));
         let outcome =
-            shiyi::build(&shiyi::BuildOptions { root: root.clone(), output: Some(out.clone()), drafts: false });
+            shiyi::build(&shiyi::BuildOptions { root: root.clone(), output: Some(out.clone()), drafts: false, force: false });
         assert_eq!(outcome.status, shiyi::Status::Success, "fixture {name}: {}", outcome.report());
         sites.push((format!("fixture {name}"), out));
     }

@@ -117,6 +117,7 @@ pub fn build_site(dir: &Path) -> PathBuf {
         root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         output: Some(out.clone()),
         drafts: false,
+        force: false,
     });
     assert_eq!(outcome.status, shiyi::Status::Success, "{}", outcome.report());
     out
