@@ -4,9 +4,12 @@
 //! their source lines (what the clause parser numbers); [`inline_html`] and
 //! [`block_html`] turn a block's Markdown into HTML. Raw HTML in content is
 //! shown as text, never passed through, so a law line such as
-//! `《关于修改<中华人民共和国建筑法>的决定》` stays readable and safe.
+//! `《关于修改<中华人民共和国建筑法>的决定》` stays readable and safe; a
+//! link whose target is not safe (see [`crate::url_safety`]) is shown as its text.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::url_safety::drop_unsafe_links;
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +189,7 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
 /// line break inside a paragraph next to a Chinese character disappears
 /// instead of showing as a space, so hard-wrapped Chinese reads as written.
 pub fn block_events(markdown: &str) -> Vec<Event<'_>> {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise).collect();
+    let events: Vec<Event<'_>> = drop_unsafe_links(Parser::new_ext(markdown, options())).map(neutralise).collect();
     let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
     let mut out = Vec::with_capacity(events.len());
     for (i, event) in events.iter().enumerate() {
@@ -245,7 +248,7 @@ pub fn inline_events(source: &str) -> Vec<Event<'_>> {
     if is_plain_inline(source) {
         return vec![Event::Text(CowStr::Borrowed(source))];
     }
-    Parser::new_ext(source, options())
+    drop_unsafe_links(Parser::new_ext(source, options()))
         .map(neutralise)
         .map(|e| match e {
             Event::SoftBreak => Event::HardBreak,

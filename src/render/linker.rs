@@ -25,7 +25,9 @@ pub const CITED_PAGE: &str = "cited.html";
 /// Output path of the 术语 page.
 pub const GLOSSARY_PAGE: &str = "glossary.html";
 
-/// Scheme of the placeholder links that stand for `[[…]]` during parsing.
+/// Scheme of the placeholder links that stand for `[[…]]` during parsing
+/// (the one scheme besides the safe ones that Markdown rendering keeps:
+/// [`crate::url_safety::REFERENCE_SCHEME`]).
 const REF_SCHEME: &str = "shiyi-ref:";
 
 /// Links the texts of one page.

@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Kind;
 use crate::markdown::{block_html, escape_html, escape_text};
 use crate::resolve::citations::ClauseRef;
-use crate::resolve::{Body, Document, Resolved};
+use crate::resolve::{Body, Document, Resolved, paths};
 use crate::theme::{Theme, tera_message};
 use clause_html::{ClauseDecorator, ClauseStyle, render_tree, toc};
 use linker::Linker;
@@ -464,8 +464,27 @@ impl Collector<'_> {
     }
 
     fn put(&self, path: &str, bytes: Vec<u8>) {
-        if let Ok(mut paths) = self.paths.lock() {
-            paths.insert(path.to_string());
+        if !paths::is_contained(path) {
+            self.problem(
+                Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    format!("refusing to write `{path}`: it is not a plain path inside the output folder"),
+                )
+                .with_code("output-path")
+                .with_hint("rename the file so that its path has no `..`, `:`, backslash or empty part"),
+            );
+            return;
+        }
+        let first = self.paths.lock().is_ok_and(|mut paths| paths.insert(path.to_string()));
+        if !first {
+            self.problem(
+                Diagnostic::error(path, 0, 0, format!("two output files have the same path `{path}`"))
+                    .with_code("output-path")
+                    .with_hint("rename the content file or set another `slug:`"),
+            );
+            return;
         }
         if let Err(e) = self.sink.put(path, bytes) {
             self.problem(
@@ -523,7 +542,25 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     let scopes = handouts::scopes(resolved);
     let mut jobs: Vec<Job<'_, '_>> = lists.iter().map(Job::List).collect();
     jobs.extend([Job::Home, Job::NotFound, Job::Search, Job::StudyPlan]);
-    jobs.extend((0..resolved.documents.len()).map(Job::Document));
+    // A content file whose page would take the place of a generated one is
+    // an error at the content file (never one of the two lost silently).
+    let generated: HashSet<String> = lists
+        .iter()
+        .map(|l| l.path(resolved))
+        .chain(scopes.iter().map(|s| s.path.clone()))
+        .chain(["index.html", "404.html", "search.html", handouts::STUDY_PLAN_PAGE].map(String::from))
+        .collect();
+    for (i, doc) in resolved.documents.iter().enumerate() {
+        if generated.contains(&doc.output) {
+            out.problem(
+                Diagnostic::error(&doc.path, 1, 1, format!("`{}` is a page that shiyi generates", doc.output))
+                    .with_code("output-path")
+                    .with_hint("move the file to another folder or set another `slug:`"),
+            );
+        } else {
+            jobs.push(Job::Document(i));
+        }
+    }
     jobs.extend(scopes.iter().map(Job::Handout));
     // The search index is built while the pages render.
     let render_pages = || {
@@ -551,13 +588,8 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     };
     rayon::join(render_pages, build_index);
     for doc in &resolved.documents {
-        for alias in &doc.front.aliases {
-            let alias = alias.trim_start_matches('/');
-            let alias = if alias.ends_with(".html") {
-                alias.to_string()
-            } else {
-                format!("{}/index.html", alias.trim_end_matches('/'))
-            };
+        // Invalid aliases were reported while resolving.
+        for alias in doc.front.aliases.iter().filter_map(|a| paths::alias_output(a).ok()) {
             if out.has(&alias) {
                 out.problem(
                     Diagnostic::error(&doc.path, 1, 1, format!("alias `{alias}` would overwrite another output file"))

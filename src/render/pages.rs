@@ -100,6 +100,20 @@ pub(super) enum ListPage<'a> {
     Tag(&'a str),
 }
 
+impl ListPage<'_> {
+    /// The output path of this page.
+    pub(super) fn path(&self, resolved: &Resolved) -> String {
+        match *self {
+            ListPage::Special(_, path) => path.to_string(),
+            ListPage::Timeline(number) => numbered_page(TIMELINE_PAGE, number),
+            ListPage::CitedDocument(index, number) => {
+                numbered_page(&cited_document_page(&resolved.links.cited[index].id), number)
+            }
+            ListPage::Tag(name) => tag_page(name),
+        }
+    }
+}
+
 /// Every list page the site has, each rendered on its own by [`render_list`].
 pub(super) fn list_pages(resolved: &Resolved) -> Vec<ListPage<'_>> {
     let links = &resolved.links;

@@ -11,6 +11,7 @@ pub mod citations;
 pub mod cited;
 pub mod coverage;
 mod links;
+pub mod paths;
 pub mod references;
 pub mod study;
 pub mod terms;
@@ -136,6 +137,18 @@ fn field_line(doc: &RawDocument, key: &str) -> usize {
     yaml::key_line(&doc.front_yaml, key).map_or(1, |l| l + 1)
 }
 
+/// The file line of the list item `value` under front matter key `key` (the
+/// key's own line when the item is not found on a line of its own).
+fn item_line(doc: &RawDocument, key: &str, value: &str) -> usize {
+    let Some(key_line) = yaml::key_line(&doc.front_yaml, key) else {
+        return 1;
+    };
+    // `key_line` counts the front matter's lines from 1; the file's first
+    // line is the opening `---`.
+    let found = doc.front_yaml.lines().enumerate().skip(key_line).find(|(_, line)| line.contains(value));
+    found.map_or(key_line + 1, |(i, _)| i + 2)
+}
+
 /// Edit distance in characters, for "did you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -170,15 +183,45 @@ fn output_path(doc: &RawDocument) -> String {
     format!("{dir}{}.html", doc.front.slug.as_deref().unwrap_or(stem))
 }
 
-fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug != "."
-        && slug != ".."
-        && !slug.contains(['/', '\\', '?', '#', '%', '"', '<', '>'])
-        && !slug.chars().any(char::is_whitespace)
+/// Warnings for the links in a body whose targets are not safe (the
+/// renderer shows their text alone).
+fn unsafe_links(raw: &RawDocument) -> Vec<Diagnostic> {
+    let targets = crate::url_safety::unsafe_link_targets(&raw.body);
+    let mut lines = 0;
+    let mut line_start = 0;
+    let mut counted = 0;
+    targets
+        .into_iter()
+        .map(|(offset, url)| {
+            // Offsets come in order: count lines from where the last one ended.
+            for (i, b) in raw.body.as_bytes()[counted..offset].iter().enumerate() {
+                if *b == b'\n' {
+                    lines += 1;
+                    line_start = counted + i + 1;
+                }
+            }
+            counted = offset;
+            let column = raw.body[line_start..offset].chars().count() + 1;
+            let shown: String = url.chars().take(60).collect();
+            Diagnostic::warning(
+                &raw.path,
+                raw.body_line + lines,
+                column,
+                format!("link target `{shown}` is not allowed: the link is shown as text"),
+            )
+            .with_code("unsafe-link")
+            .with_hint("link to a page of the site, a `#fragment`, or an http, https, mailto or tel address")
+        })
+        .collect()
 }
 
 fn parse_body(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
+    let (body, mut diagnostics) = parse_clauses(raw);
+    diagnostics.extend(unsafe_links(raw));
+    (body, diagnostics)
+}
+
+fn parse_clauses(raw: &RawDocument) -> (Body, Vec<Diagnostic>) {
     if !raw.front.kind.has_clauses() {
         return (Body::Markdown, Vec::new());
     }
@@ -215,13 +258,29 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     let outputs: Vec<String> = raw.iter().map(output_path).collect();
     for (i, doc) in raw.iter().enumerate() {
         if let Some(slug) = &doc.front.slug
-            && !valid_slug(slug)
+            && !paths::valid_slug(slug)
         {
             diagnostics.push(
                 Diagnostic::error(&doc.path, field_line(doc, "slug"), 1, format!("invalid slug `{slug}`"))
                     .with_code("slug")
-                    .with_hint("a slug is a file name without spaces, slashes, `?`, `#` or `%`"),
+                    .with_hint(
+                        "a slug is one file name of letters, digits, `-`, `_` and `.`, not starting with `.` or `-`",
+                    ),
             );
+        }
+        for alias in &doc.front.aliases {
+            if let Err(why) = paths::alias_output(alias) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        item_line(doc, "aliases", alias),
+                        1,
+                        format!("invalid alias `{alias}`"),
+                    )
+                    .with_code("alias")
+                    .with_hint(why),
+                );
+            }
         }
         if RESERVED_OUTPUTS.contains(&outputs[i].as_str()) {
             diagnostics.push(

@@ -115,8 +115,12 @@ pub fn build_all_sites(scratch: &Path) -> Vec<(String, PathBuf)> {
     for root in building_fixtures() {
         let name = root.file_name().unwrap().to_string_lossy().into_owned();
         let out = scratch.join(format!("fixture-{name}"));
-        let outcome =
-            shiyi::build(&shiyi::BuildOptions { root: root.clone(), output: Some(out.clone()), drafts: false, force: false });
+        let outcome = shiyi::build(&shiyi::BuildOptions {
+            root: root.clone(),
+            output: Some(out.clone()),
+            drafts: false,
+            force: false,
+        });
         assert_eq!(outcome.status, shiyi::Status::Success, "fixture {name}: {}", outcome.report());
         sites.push((format!("fixture {name}"), out));
     }
