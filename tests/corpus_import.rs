@@ -134,7 +134,7 @@ fn check_file(path: &Path, work: &Path) -> Result<(), Vec<String>> {
     std::fs::create_dir_all(site.join("content/laws")).unwrap();
     std::fs::write(site.join("site.yaml"), "title: 语料\nhandouts: false\n").unwrap();
     std::fs::write(site.join("content/laws").join(&imported.file_name), &imported.markdown).unwrap();
-    let outcome = shiyi::check(&BuildOptions { root: site, output: None, drafts: false });
+    let outcome = shiyi::check(&BuildOptions { root: site, output: None, drafts: false, force: false });
     if outcome.status != Status::Success {
         let first: Vec<String> = outcome.report().lines().take(8).map(String::from).collect();
         return Err(vec![format!("build failed:\n{}", first.join("\n"))]);
