@@ -11,75 +11,77 @@
 //!   failed, again whenever the diagnostics change;
 //! - `ok` when a failed build was followed by one that changed no file, so the
 //!   overlay goes without a reload.
+//!
+//! A stream holds no thread: the connection loop (`net.rs`) keeps one [`Tab`]
+//! per open stream and asks it for its events whenever a build finished.
 
-use std::io::{self, Write};
-use std::net::TcpStream;
-use std::sync::atomic::Ordering;
+use super::Live;
 
-use super::State;
-use super::http::ping_interval;
+/// The head of every event stream, with the reconnection delay for the browser.
+pub(crate) const STREAM_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
+    Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+
+/// A comment line sent now and then: lets a closed tab show up as a write error.
+pub(crate) const PING: &[u8] = b": ping\n\n";
 
 /// One event in the stream's wire format (`data` must hold no newline).
 fn event(name: &str, data: &str) -> String {
     format!("event: {name}\ndata: {data}\n\n")
 }
 
-/// Counts an open stream while it lives.
-struct Open<'a>(&'a State);
+/// What one open stream has been told so far.
+pub(crate) struct Tab {
+    /// The build the tab showed when it connected.
+    since: String,
+    /// The [`Live::version`] last looked at.
+    seen_version: Option<u64>,
+    /// The diagnostics last sent, while the overlay shows them.
+    sent_error: Option<String>,
+}
 
-impl Drop for Open<'_> {
-    fn drop(&mut self) {
-        self.0.streams.fetch_sub(1, Ordering::SeqCst);
+impl Tab {
+    /// A stream for a tab showing build `since`.
+    pub(crate) fn new(since: &str) -> Tab {
+        Tab { since: since.to_string(), seen_version: None, sent_error: None }
+    }
+
+    /// The event to send now that the served state is `live` (empty when the
+    /// tab needs none).
+    pub(crate) fn update(&mut self, live: &Live) -> String {
+        if self.seen_version == Some(live.version) {
+            return String::new();
+        }
+        self.seen_version = Some(live.version);
+        match &live.error {
+            Some(json) if self.sent_error.as_ref() != Some(json) => {
+                self.sent_error = Some(json.clone());
+                event("build-error", json)
+            }
+            Some(_) => String::new(),
+            None if live.good != self.since => event("reload", &live.good),
+            None if self.sent_error.take().is_some() => event("ok", ""),
+            None => String::new(),
+        }
     }
 }
 
-/// Writes events to `stream` until the tab goes away or the server stops.
-pub fn stream_events(stream: &mut TcpStream, state: &State, since: &str) -> io::Result<()> {
-    let _ = stream.set_read_timeout(None);
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
-          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n",
-    )?;
-    stream.flush()?;
-    state.streams.fetch_add(1, Ordering::SeqCst);
-    let _open = Open(state);
-    let mut seen_version = None;
-    let mut sent_error: Option<String> = None;
-    let mut live = state.lock_live();
-    loop {
-        if state.stopping.load(Ordering::SeqCst) {
-            return Ok(());
-        }
-        let mut out = String::new();
-        if seen_version != Some(live.version) {
-            seen_version = Some(live.version);
-            match &live.error {
-                Some(json) if sent_error.as_ref() != Some(json) => {
-                    out = event("build-error", json);
-                    sent_error = Some(json.clone());
-                }
-                Some(_) => {}
-                None if live.good != since => out = event("reload", &live.good),
-                None if sent_error.take().is_some() => out = event("ok", ""),
-                None => {}
-            }
-        }
-        if !out.is_empty() {
-            drop(live);
-            stream.write_all(out.as_bytes())?;
-            stream.flush()?;
-            live = state.lock_live();
-            continue;
-        }
-        let (guard, waited) =
-            state.changed.wait_timeout(live, ping_interval()).unwrap_or_else(|poisoned| poisoned.into_inner());
-        live = guard;
-        if waited.timed_out() && seen_version == Some(live.version) {
-            drop(live);
-            // A comment line: lets a closed tab show up as a write error.
-            stream.write_all(b": ping\n\n")?;
-            stream.flush()?;
-            live = state.lock_live();
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(version: u64, good: &str, error: Option<&str>) -> Live {
+        Live { version, good: good.into(), error: error.map(str::to_string) }
+    }
+
+    #[test]
+    fn a_tab_hears_of_each_change_once() {
+        let mut tab = Tab::new("b1");
+        assert_eq!(tab.update(&live(1, "b1", None)), "");
+        assert_eq!(tab.update(&live(2, "b1", Some("{}"))), "event: build-error\ndata: {}\n\n");
+        assert_eq!(tab.update(&live(2, "b1", Some("{}"))), "", "the same version again");
+        assert_eq!(tab.update(&live(3, "b1", Some("{}"))), "", "the same diagnostics");
+        assert_eq!(tab.update(&live(4, "b1", None)), "event: ok\ndata: \n\n");
+        assert_eq!(tab.update(&live(5, "b2", None)), "event: reload\ndata: b2\n\n");
+        assert_eq!(Tab::new("old").update(&live(1, "b1", None)), "event: reload\ndata: b1\n\n");
     }
 }

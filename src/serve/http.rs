@@ -1,56 +1,63 @@
-//! HTTP/1.1 over `std::net`: one thread per connection, GET and HEAD only.
+//! HTTP/1.1 messages of the preview server: request heads in, responses out.
 //!
-//! Takes a connected [`TcpStream`] and the shared server state; answers from the
-//! in-memory site, so a request path is only ever a key looked up in a map
-//! after percent-decoding and normalisation: no file system path is built from
-//! it, and `..`, backslashes and NUL bytes are refused before the lookup.
-//!
-//! Why not a crate: the preview server needs GET, HEAD, keep-alive and one
-//! long-lived Server-Sent Events stream per open tab, nothing else. A thread per
-//! connection (capped) keeps the event streams from starving a fixed pool, and
-//! the whole protocol fits in this file with no dependency to keep current.
-
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
+//! The connection loop (`net.rs`) gathers a request head and asks [`head_end`]
+//! where it ends and [`parse_head`] what it says; a worker makes the answer
+//! with [`answer`]. Answers come from the in-memory site, so a request path is
+//! only ever a key looked up in a map after percent-decoding and
+//! normalisation: no file system path is built from it, and `..`,
+//! backslashes and NUL bytes are refused before the lookup. GET and HEAD only.
 
 use super::{LIVE_JS, Site, State};
 
-/// How long an idle keep-alive connection stays open.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest request head (request line and headers) accepted.
-const MAX_HEAD: u64 = 16 * 1024;
-/// How often an open event stream sends a comment, to notice closed tabs.
-const PING_EVERY: Duration = Duration::from_secs(10);
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 
 /// The URL path prefix reserved for the server's own files.
 pub const PREFIX: &str = "/__shiyi/";
 
 /// A parsed request head.
 #[derive(Debug, PartialEq, Eq)]
-struct Request {
-    method: String,
-    target: String,
-    keep_alive: bool,
-    has_body: bool,
+pub(crate) struct Request {
+    /// `GET`, `HEAD`, ...
+    pub(crate) method: String,
+    /// The request target as sent (`/path?query`).
+    pub(crate) target: String,
+    /// The client asked to keep the connection open.
+    pub(crate) keep_alive: bool,
+    /// A body follows the head (the connection closes after the answer).
+    pub(crate) has_body: bool,
 }
 
-/// Reads one request head; `Ok(None)` when the client closed the connection.
-fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
-    let mut limited = reader.take(MAX_HEAD);
-    let mut line = String::new();
-    if limited.read_line(&mut line)? == 0 {
-        return Ok(None);
+/// Where the request head at the start of `input` ends (just past its empty
+/// line), once it is all there. `scanned` keeps how far earlier calls looked,
+/// so a head that trickles in is not scanned again from the start.
+pub(crate) fn head_end(input: &[u8], scanned: &mut usize) -> Option<usize> {
+    let mut line_start = *scanned;
+    while let Some(at) = input[line_start..].iter().position(|&b| b == b'\n') {
+        let line = &input[line_start..line_start + at];
+        let next = line_start + at + 1;
+        if line_start > 0 && (line.is_empty() || line == b"\r") {
+            *scanned = 0;
+            return Some(next);
+        }
+        line_start = next;
     }
+    *scanned = line_start;
+    None
+}
+
+/// Parses a whole request head (as delimited by [`head_end`]).
+pub(crate) fn parse_head(head: &[u8]) -> Result<Request, &'static str> {
+    let head = std::str::from_utf8(head).map_err(|_| "request head not UTF-8")?;
+    let mut lines = head.split('\n').map(|l| l.trim_end_matches('\r'));
+    let line = lines.next().unwrap_or("");
     let mut parts = line.split_whitespace();
     let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "malformed request line"));
+        return Err("malformed request line");
     };
     if !version.starts_with("HTTP/1.") {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "unsupported HTTP version"));
+        return Err("unsupported HTTP version");
     }
     let mut request = Request {
         method: method.to_string(),
@@ -58,17 +65,9 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
         keep_alive: version == "HTTP/1.1",
         has_body: false,
     };
-    loop {
-        let mut header = String::new();
-        if limited.read_line(&mut header)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too long or cut short"));
-        }
-        let header = header.trim_end_matches(['\r', '\n']);
-        if header.is_empty() {
-            break;
-        }
+    for header in lines.take_while(|l| !l.is_empty()) {
         let Some((name, value)) = header.split_once(':') else {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "malformed header"));
+            return Err("malformed header");
         };
         let value = value.trim().to_ascii_lowercase();
         match name.trim().to_ascii_lowercase().as_str() {
@@ -79,7 +78,7 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
             _ => {}
         }
     }
-    Ok(Some(request))
+    Ok(request)
 }
 
 /// What a request path names.
@@ -235,13 +234,15 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Unknown",
     }
 }
 
-fn write_response(stream: &mut impl Write, response: &Response, head_only: bool, keep_alive: bool) -> io::Result<()> {
+/// The bytes of `response`: its head, and its body unless `head_only`.
+fn encode(response: &Response, head_only: bool, keep_alive: bool) -> Vec<u8> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
          X-Content-Type-Options: nosniff\r\nConnection: {}\r\n",
@@ -262,8 +263,13 @@ fn write_response(stream: &mut impl Write, response: &Response, head_only: bool,
     if !head_only {
         bytes.extend_from_slice(&response.body);
     }
-    stream.write_all(&bytes)?;
-    stream.flush()
+    bytes
+}
+
+/// A short plain-text answer after which the connection closes (400, 405,
+/// 408, 503).
+pub(crate) fn closing(status: u16, message: &str) -> Vec<u8> {
+    encode(&Response::text(status, message), false, false)
 }
 
 /// The page shown while no build has succeeded yet: it loads the live script,
@@ -303,64 +309,23 @@ fn respond(site: &Site, target: &str) -> Response {
     }
 }
 
+/// The bytes answering a GET or HEAD of `target` (anything but the event
+/// stream, which the connection loop opens itself).
+pub(crate) fn answer(state: &State, target: &str, head_only: bool, keep_alive: bool) -> Vec<u8> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let response = match path.strip_prefix(PREFIX) {
+        Some("events") => Response::new(200, "text/event-stream; charset=utf-8", Vec::new()),
+        Some("live.js") => Response::new(200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec()),
+        Some(_) => Response::text(404, "not found"),
+        None => respond(&state.site(), target),
+    };
+    encode(&response, head_only, keep_alive)
+}
+
 /// The value of `name` in the query of `target`.
-fn query_param<'a>(target: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn query_param<'a>(target: &'a str, name: &str) -> Option<&'a str> {
     let query = target.split_once('?')?.1.split('#').next()?;
     query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-}
-
-/// Serves one connection until the client closes it, an error occurs, or the
-/// server stops.
-pub(crate) fn handle(stream: TcpStream, state: Arc<State>) {
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
-    let Ok(read_half) = stream.try_clone() else { return };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    loop {
-        let request = match read_request(&mut reader) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(e) if matches!(e.kind(), io::ErrorKind::InvalidData) => {
-                let _ = write_response(&mut stream, &Response::text(400, "bad request"), false, false);
-                return;
-            }
-            Err(_) => return,
-        };
-        let keep_alive = request.keep_alive && !request.has_body && !state.stopping.load(Ordering::SeqCst);
-        let head_only = request.method == "HEAD";
-        if request.method != "GET" && !head_only {
-            let _ = write_response(&mut stream, &Response::text(405, "only GET and HEAD"), false, false);
-            return;
-        }
-        let path = request.target.split(['?', '#']).next().unwrap_or("");
-        let response = match path.strip_prefix(PREFIX) {
-            Some("events") if !head_only => {
-                let since = query_param(&request.target, "build").unwrap_or("").to_string();
-                let _ = super::events::stream_events(&mut stream, &state, &since);
-                return;
-            }
-            Some("events") => Response::new(200, "text/event-stream; charset=utf-8", Vec::new()),
-            Some("live.js") => Response::new(200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec()),
-            Some(_) => Response::text(404, "not found"),
-            None => respond(&state.site(), &request.target),
-        };
-        if write_response(&mut stream, &response, head_only, keep_alive).is_err() || !keep_alive {
-            return;
-        }
-    }
-}
-
-/// Writes the answer for too many connections at once.
-pub(crate) fn refuse(mut stream: TcpStream) {
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-    let _ = write_response(&mut stream, &Response::text(503, "too many connections"), false, false);
-}
-
-/// The interval between keep-alive comments on an event stream.
-pub(crate) fn ping_interval() -> Duration {
-    PING_EVERY
 }
 
 #[cfg(test)]
@@ -422,17 +387,36 @@ mod tests {
         assert_eq!(base_root(b"<html><HEAD><title>"), b"<html><HEAD>\n<base href=\"/\"><title>");
     }
 
+    fn parse(input: &[u8]) -> Result<Request, &'static str> {
+        let end = head_end(input, &mut 0).expect("a whole head");
+        parse_head(&input[..end])
+    }
+
     #[test]
     fn request_heads_parse() {
-        let mut input = &b"GET /a.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"[..];
-        let r = read_request(&mut input).unwrap().unwrap();
+        let r = parse(b"GET /a.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
         assert_eq!((r.method.as_str(), r.target.as_str(), r.keep_alive), ("GET", "/a.html", false));
-        let mut input = &b"HEAD / HTTP/1.0\r\n\r\n"[..];
-        assert!(!read_request(&mut input).unwrap().unwrap().keep_alive);
-        let mut input = &b"GARBAGE\r\n\r\n"[..];
-        assert!(read_request(&mut input).is_err());
-        let mut input = &b""[..];
-        assert!(read_request(&mut input).unwrap().is_none());
+        assert!(!parse(b"HEAD / HTTP/1.0\r\n\r\n").unwrap().keep_alive);
+        assert!(parse(b"GET / HTTP/1.1\nHost: x\n\n").unwrap().keep_alive, "bare newlines");
+        assert!(parse(b"GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\n").unwrap().has_body);
+        assert!(parse(b"GARBAGE\r\n\r\n").is_err());
+        assert!(parse(b"GET / HTTP/2\r\n\r\n").is_err());
+        assert!(parse(b"GET / HTTP/1.1\r\nno colon\r\n\r\n").is_err());
+        assert!(parse(b"GET /\xff HTTP/1.1\r\n\r\n").is_err());
         assert_eq!(query_param("/__shiyi/events?x=1&build=abc", "build"), Some("abc"));
+    }
+
+    #[test]
+    fn a_head_ends_at_its_empty_line_however_it_arrives() {
+        let whole = b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /next";
+        let mut scanned = 0;
+        for cut in 0..whole.len() {
+            let got = head_end(&whole[..cut], &mut scanned);
+            assert_eq!(got, (cut >= 27).then_some(27), "after {cut} bytes");
+            if got.is_some() {
+                scanned = 0;
+            }
+        }
+        assert_eq!(head_end(b"\r\n", &mut 0), None, "a leading empty line is not a head");
     }
 }

@@ -15,21 +15,29 @@
 //! watch.rs   notify events → filtered, bursts coalesced → one batch of paths each
 //! mod.rs     batch → pages rendered on top of the last build, or a whole build →
 //!            swap the served site (Arc) or publish the diagnostics
-//! http.rs    GET/HEAD from memory; the live script is injected into HTML here only
+//! net.rs     one thread, every socket: request heads under deadlines, caps per
+//!            address and overall, answers written back, event streams
+//! pool.rs    a fixed set of workers: whole request → answer bytes
+//! http.rs    request heads parsed; GET/HEAD from memory; the live script is
+//!            injected into HTML here only
 //! events.rs  /__shiyi/events: `reload`, `build-error`, `ok` to each open tab
 //! live.js    /__shiyi/live.js: reload keeping the reader's place; error overlay
 //! ```
 
 mod events;
 pub mod http;
+mod net;
+mod pool;
 mod watch;
 
+pub use net::{HEAD_DEADLINE, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_PER_ADDRESS, MAX_STREAMS, WORKERS};
+
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -40,9 +48,6 @@ use watch::{Batch, Batcher, Msg, Next};
 
 /// The script every served HTML page loads (never part of `build` output).
 pub const LIVE_JS: &str = include_str!("live.js");
-
-/// The most connections served at once; more get a 503.
-const MAX_CONNECTIONS: usize = 1024;
 
 /// What to serve and where.
 #[derive(Debug, Clone)]
@@ -117,13 +122,14 @@ pub(crate) struct Live {
     error: Option<String>,
 }
 
-/// Everything the connection threads share.
+/// Everything the builder, the connection loop and the workers share.
 pub(crate) struct State {
     site: RwLock<Arc<Site>>,
     live: Mutex<Live>,
-    changed: Condvar,
+    /// Wakes the connection loop (a build or an answer is ready, or stop).
+    waker: mio::Waker,
     stopping: AtomicBool,
-    connections: AtomicUsize,
+    /// How many event streams are open.
     streams: AtomicUsize,
     /// Bumped by every whole build and search refresh: a refresh finished
     /// for an older generation is not served.
@@ -137,6 +143,12 @@ impl State {
 
     fn lock_live(&self) -> MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wake(&self) {
+        if let Err(e) = self.waker.wake() {
+            eprintln!("warning: cannot wake the server's connection loop: {e}");
+        }
     }
 }
 
@@ -174,7 +186,7 @@ impl Builder {
         live.good = good;
         live.error = error;
         drop(live);
-        state.changed.notify_all();
+        state.wake();
         eprintln!("{message}");
     }
 
@@ -346,14 +358,15 @@ impl Server {
             _ => ServeError::Bind(wanted, e),
         })?;
         let addr = listener.local_addr().map_err(|e| ServeError::Bind(wanted, e))?;
+        let poll = mio::Poll::new().map_err(|e| ServeError::Bind(wanted, e))?;
+        let waker = mio::Waker::new(poll.registry(), net::WAKER).map_err(|e| ServeError::Bind(wanted, e))?;
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let run = format!("{:x}", nanos ^ u128::from(std::process::id()) << 64);
         let state = Arc::new(State {
             site: RwLock::new(Arc::new(Site { id: format!("{run}-0"), files: None })),
             live: Mutex::new(Live { version: 0, good: format!("{run}-0"), error: None }),
-            changed: Condvar::new(),
+            waker,
             stopping: AtomicBool::new(false),
-            connections: AtomicUsize::new(0),
             streams: AtomicUsize::new(0),
             search_generation: AtomicU64::new(0),
         });
@@ -380,8 +393,8 @@ impl Server {
                 }
             }
         }));
-        let accept_state = state.clone();
-        threads.push(std::thread::spawn(move || accept(listener, accept_state)));
+        let net_state = state.clone();
+        threads.push(std::thread::spawn(move || net::run(poll, listener, net_state)));
         Ok(Server { addr, state, to_builder: tx, threads })
     }
 
@@ -400,8 +413,8 @@ impl Server {
         format!("http://{}/", self.addr)
     }
 
-    /// Stops accepting, ends the event streams and the watcher, and waits for
-    /// the server's threads (connections still open end on their own).
+    /// Stops accepting, closes every connection (event streams included),
+    /// stops the watcher, and waits for the server's threads.
     pub fn stop(mut self) {
         self.shutdown();
     }
@@ -411,16 +424,7 @@ impl Server {
             return;
         }
         let _ = self.to_builder.send(Msg::Stop);
-        self.state.changed.notify_all();
-        // Wake the blocking accept() with a connection of our own.
-        let mut wake = self.addr;
-        if wake.ip().is_unspecified() {
-            wake.set_ip(match wake.ip() {
-                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-            });
-        }
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        self.state.wake();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -430,42 +434,6 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-/// Decrements the connection count when a connection thread ends.
-struct Counted(Arc<State>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn accept(listener: TcpListener, state: Arc<State>) {
-    for stream in listener.incoming() {
-        if state.stopping.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else {
-            // Out of file descriptors and the like: let the load pass.
-            std::thread::sleep(Duration::from_millis(10));
-            continue;
-        };
-        if state.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            state.connections.fetch_sub(1, Ordering::SeqCst);
-            http::refuse(stream);
-            continue;
-        }
-        let counted = Counted(state.clone());
-        let conn_state = state.clone();
-        let spawned = std::thread::Builder::new().name("shiyi-http".into()).spawn(move || {
-            let _counted = counted;
-            http::handle(stream, conn_state);
-        });
-        if spawned.is_err() {
-            std::thread::sleep(Duration::from_millis(10));
-        }
     }
 }
 
