@@ -393,9 +393,11 @@ enum Job<'l, 'r> {
 /// A small page that sends the reader from an old path to the new one.
 fn redirect_page(from: &str, to: &str) -> Vec<u8> {
     let url = escape_html(&relative_url(from, to));
+    let icon = escape_html(&relative_url(from, "static/favicon.svg"));
     format!(
         "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>已移动</title>\
-         <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head>\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\">\
+         <link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\
          <body><p>本页已移至 <a href=\"{url}\">{url}</a>。</p></body></html>\n"
     )
     .into_bytes()
