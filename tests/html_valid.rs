@@ -1,11 +1,12 @@
 //! Valid markup on every built page, checked by the W3C Nu HTML Checker
 //! (`vnu.jar` from the npm package `vnu-jar`, run with Java).
 //!
-//! Builds the shipped site and every fixture site that builds, and checks all
-//! their `.html` and `.svg` files in one run of the checker (the JVM takes
-//! seconds to start), and their distinct style sheets in a second. The search page is also checked
-//! as the browser shows it after a query, with the header's suggestions
-//! open (headless Chromium, serialised DOM).
+//! Builds the shipped site, every fixture site that builds and the starter
+//! site of `shiyi init`, and checks all their `.html` and `.svg` files in one
+//! run of the checker (the JVM takes seconds to start), and their distinct
+//! style sheets in a second. The search page is also checked as the browser
+//! shows it after a query, with the header's suggestions open (headless
+//! Chromium, serialised DOM).
 //!
 //! Install what it needs with
 //! `npm install --prefix target/npm vnu-jar` and Debian's `default-jre-headless`

@@ -1,6 +1,7 @@
 //! Reading built pages as markup: the start tags of a page (comments, scripts
 //! and styles skipped), the ids they carry, the ids used twice, and the sites
-//! the tests build (the shipped site and every fixture site that must build).
+//! the tests build (the shipped site, every fixture site that must build and
+//! the starter site of `shiyi init`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -108,21 +109,27 @@ pub fn building_fixtures() -> Vec<PathBuf> {
     dirs
 }
 
-/// Builds the shipped site and every fixture site that must build into
-/// folders under `scratch`; returns each site's name and output folder.
+/// Builds the shipped site, every fixture site that must build and the
+/// starter site of `shiyi init` into folders under `scratch`; returns each
+/// site's name and output folder.
 pub fn build_all_sites(scratch: &Path) -> Vec<(String, PathBuf)> {
     let mut sites = vec![("shipped site".to_string(), super::build_site(scratch))];
-    for root in building_fixtures() {
+    let starter = scratch.join("starter");
+    shiyi::scaffold::init(&starter, false).unwrap_or_else(|e| panic!("shiyi init: {e:?}"));
+    let roots = building_fixtures().into_iter().map(|root| {
         let name = root.file_name().unwrap().to_string_lossy().into_owned();
-        let out = scratch.join(format!("fixture-{name}"));
+        (format!("fixture {name}"), root)
+    });
+    for (name, root) in roots.chain([("starter site (shiyi init)".to_string(), starter)]) {
+        let out = scratch.join(format!("out-{}", sites.len()));
         let outcome = shiyi::build(&shiyi::BuildOptions {
             root: root.clone(),
             output: Some(out.clone()),
             drafts: false,
             force: false,
         });
-        assert_eq!(outcome.status, shiyi::Status::Success, "fixture {name}: {}", outcome.report());
-        sites.push((format!("fixture {name}"), out));
+        assert_eq!(outcome.status, shiyi::Status::Success, "{name}: {}", outcome.report());
+        sites.push((name, out));
     }
     sites
 }
