@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use shiyi::diagnostic::Severity;
 use shiyi::diagnostic::format::{Format, format_all};
-use shiyi::import::{DirectiveImport, import_directive, import_law};
+use shiyi::import::{DirectiveImport, FileImport, Kind, import_file};
 use shiyi::{BuildOptions, Outcome, Status};
 
 /// A build allocates many small strings on every thread; mimalloc handles that
@@ -76,9 +76,9 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
-    /// Turn a plain-text directive (or a law text) into Markdown under content/.
+    /// Turn a directive or a law (plain text in UTF-8 or GBK, .docx, saved web page) into Markdown under content/.
     Import {
-        /// The text file to import.
+        /// The file to import: plain text (UTF-8 or GB18030/GBK), a Word .docx or a saved .html page.
         file: PathBuf,
         /// What the file is.
         #[arg(long, value_enum, default_value_t = ImportKind::Directive)]
@@ -216,17 +216,21 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     let Command::Import { file, kind, slug, attachment_slugs, note, source, out, force } = command else {
         unreachable!("run_import is called for import only")
     };
-    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8: convert it first", file.display()))?;
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "imported".into());
     let slug = slug.unwrap_or_else(|| stem.clone());
-    let (files, default_dir) = match kind {
-        ImportKind::Directive => {
-            let options = DirectiveImport { slug, attachment_slugs, source };
-            (import_directive(&text, &options)?, root.join("content"))
-        }
-        ImportKind::Law => (vec![import_law(&text, &slug, &stem, note.as_deref())?], root.join("content/laws")),
+    let (kind, default_dir) = match kind {
+        ImportKind::Directive => (Kind::Directive, root.join("content")),
+        ImportKind::Law => (Kind::Law, root.join("content/laws")),
     };
+    let options = FileImport { kind, directive: DirectiveImport { slug, attachment_slugs, source }, note };
+    let imported = import_file(&file, &options)?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let files = imported.files;
     let dir = out.unwrap_or(default_dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();

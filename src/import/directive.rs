@@ -1,13 +1,13 @@
-//! Import: plain text in, shiyi Markdown out.
+//! Directives: plain text in, one Markdown document per part out.
 //!
 //! [`import_directive`] turns a directive scraped from the web (paragraphs
 //! separated by newlines or full-width spaces, page chrome such as
 //! `发布时间：`, stray spaces) into one Markdown document per part: the
 //! directive itself and each attachment (附件), with front matter, numbered
 //! headings (`## 一、…`, `### （一）…`) and the signature block after `***`.
-//! [`import_law`] adds front matter to a law text and leaves the text untouched.
 
-use crate::clause::numbering::{Marker, parse_cn_numeral, parse_marker};
+use super::notice::split_parts;
+use crate::clause::numbering::{Marker, parse_marker};
 use crate::markdown::{tidy_spacing, trim_blank};
 use crate::resolve::terms::{abbreviation_definitions, comparable_title};
 
@@ -21,7 +21,7 @@ pub struct ImportedFile {
 }
 
 /// Choices for a directive import.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DirectiveImport {
     /// Slug of the directive (`notice` → `notice.md`).
     pub slug: String,
@@ -31,9 +31,12 @@ pub struct DirectiveImport {
     pub source: Option<String>,
 }
 
-/// Metadata labels that scraped pages put around the text.
-const META_LABELS: &[&str] =
-    &["发布时间", "发布日期", "信息来源", "来源", "成文日期", "索引号", "主题分类", "发文字号"];
+impl DirectiveImport {
+    /// An import into `SLUG.md`, attachments named `SLUG-attachment-N`.
+    pub fn new(slug: &str) -> DirectiveImport {
+        DirectiveImport { slug: slug.to_string(), ..DirectiveImport::default() }
+    }
+}
 
 /// The paragraph that announces attachments (`附件：`), kept as its own piece.
 const ATTACHMENT_MARK: &str = "附件：";
@@ -71,37 +74,47 @@ fn split_marks(raw: &str) -> Vec<&str> {
     out
 }
 
-/// Paragraphs of scraped text: split at line breaks and full-width spaces.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.split(['\n', '\r', '\u{3000}'])
-        .flat_map(split_marks)
-        .map(trim_blank)
-        .filter(|p| !p.is_empty())
-        .map(tidy_spacing)
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-/// `2005年07月31日` or `2005-07-31` → `2005-07-31`.
-fn arabic_date(text: &str) -> Option<String> {
-    let digits: Vec<u32> =
-        text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
-    match digits.as_slice() {
-        [y, m, d, ..] if *y > 1900 && (1..=12).contains(m) && (1..=31).contains(d) => {
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }
-        _ => None,
+/// A piece of scraped text tidied; the space after a structural number
+/// (`第一条 为了…`) is kept, since the number needs it.
+fn tidy_piece(piece: &str) -> String {
+    if let Some((m, rest)) = parse_marker(piece)
+        && (m.is_statute_structure() || matches!(m, Marker::Part(_)))
+        && !rest.is_empty()
+    {
+        let label = piece[..piece.len() - rest.len()].trim_end();
+        return format!("{label} {}", tidy_spacing(rest));
     }
+    tidy_spacing(piece)
 }
 
-/// `二○○五年七月二十二日` → `2005-07-22`.
-fn chinese_date(text: &str) -> Option<String> {
-    let (year, rest) = text.split_once('年')?;
-    let (month, rest) = rest.split_once('月')?;
-    let day = rest.strip_suffix('日')?;
-    let (y, m, d) = (parse_cn_numeral(year)?, parse_cn_numeral(month)?, parse_cn_numeral(day)?);
-    ((1900..3000).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+/// True for a piece that is only a structural number (`第一条`, `第一章`).
+fn bare_number(piece: &str) -> bool {
+    matches!(parse_marker(piece), Some((m, "")) if m.is_statute_structure() || matches!(m, Marker::Part(_)))
+}
+
+/// Paragraphs of scraped text: split at line breaks and full-width spaces;
+/// a structural number split from its text (`第一条　为了…`) is joined to it
+/// again, and table rows (`| a | b |`) are kept as they are.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut joins_next = false;
+    for line in text.split(['\n', '\r']) {
+        let row = trim_blank(line);
+        if row.starts_with('|') && row.ends_with('|') && row.len() > 1 {
+            out.push(row.to_string());
+            joins_next = false;
+            continue;
+        }
+        let pieces = line.split('\u{3000}').flat_map(split_marks).map(trim_blank).filter(|p| !p.is_empty());
+        for piece in pieces.map(tidy_piece).filter(|p| !p.is_empty()) {
+            match out.last_mut() {
+                Some(last) if joins_next => last.push_str(&format!(" {piece}")),
+                _ => out.push(piece.clone()),
+            }
+            joins_next = bare_number(out.last().map_or("", String::as_str));
+        }
+    }
+    out
 }
 
 /// Escapes characters that Markdown would read as formatting, so the text
@@ -122,7 +135,7 @@ fn is_title_like(rest: &str) -> bool {
     rest.chars().count() <= 40 && !rest.contains(['。', '；', '：']) && !rest.ends_with(['，', '、'])
 }
 
-fn quote(value: &str) -> String {
+pub(super) fn quote(value: &str) -> String {
     let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
     format!("\"{escaped}\"")
 }
@@ -130,7 +143,13 @@ fn quote(value: &str) -> String {
 /// The body of one part as Markdown.
 fn body_markdown(paragraphs: &[String], closing: &[String]) -> String {
     let mut out = String::new();
-    for p in paragraphs {
+    for (i, p) in paragraphs.iter().enumerate() {
+        if p.starts_with('|') {
+            out.push_str(p);
+            let next_is_row = paragraphs.get(i + 1).is_some_and(|n| n.starts_with('|'));
+            out.push_str(if next_is_row { "\n" } else { "\n\n" });
+            continue;
+        }
         let line = match parse_marker(p) {
             Some((Marker::CnEnum(_), rest)) if is_title_like(rest) => {
                 format!("## {}", escape_markdown(p))
@@ -156,98 +175,19 @@ fn body_markdown(paragraphs: &[String], closing: &[String]) -> String {
     out
 }
 
-struct Part {
-    title: String,
-    body: Vec<String>,
-    closing: Vec<String>,
-}
-
-/// The trailing signature (issuer line, then a Chinese date line) and notes
-/// (`注：…`) of a part move to its closing.
-fn split_closing(body: &mut Vec<String>) -> (Vec<String>, Option<String>, Option<String>) {
-    let mut closing = Vec::new();
-    let mut issuer = None;
-    let mut signed = None;
-    while body.last().is_some_and(|p| p.starts_with("注：") || p.starts_with("注:")) {
-        closing.insert(0, body.pop().unwrap_or_default());
-    }
-    if let Some(date) = body.last().and_then(|p| chinese_date(p)) {
-        signed = Some(date);
-        closing.insert(0, body.pop().unwrap_or_default());
-        if let Some(name) = body.last()
-            && name.chars().count() <= 40
-            && !name.contains(['，', '。', '；', '：'])
-        {
-            issuer = Some(name.clone());
-            closing.insert(0, body.pop().unwrap_or_default());
-        }
-    }
-    (closing, issuer, signed)
-}
-
 /// Imports a plain-text directive with its attachments.
 pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<ImportedFile>, String> {
-    let mut paras = paragraphs(text);
+    let paras = paragraphs(text);
     if paras.is_empty() {
         return Err("the file has no text".into());
     }
-    // Title and page chrome.
-    let mut title = paras.remove(0);
-    let mut date = None;
-    paras.retain(|p| {
-        let label = META_LABELS.iter().find(|l| p.starts_with(*l) && p[l.len()..].starts_with(['：', ':']));
-        match label {
-            Some(&l) => {
-                if l.starts_with("发布") {
-                    date = arabic_date(p);
-                }
-                false
-            }
-            None => true,
-        }
-    });
-    let mut doc_number = None;
-    if let Some(open) = title.rfind(['（', '('])
-        && title.ends_with(['）', ')'])
-        && title.ends_with("号）")
-    {
-        let inner_start = open + title[open..].chars().next().map_or(1, char::len_utf8);
-        doc_number = Some(title[inner_start..title.len() - '）'.len_utf8()].to_string());
-        title.truncate(open);
-    }
-
-    // Parts: the directive, then each 附件.
-    let mut parts = vec![Part { title: title.clone(), body: Vec::new(), closing: Vec::new() }];
-    let mut expect_title = false;
-    for p in paras {
-        let announced = p.strip_prefix(ATTACHMENT_MARK).or_else(|| p.strip_prefix("附件:"));
-        if let Some(title) = announced {
-            if title.is_empty() {
-                expect_title = true;
-            } else {
-                parts.push(Part { title: title.to_string(), body: Vec::new(), closing: Vec::new() });
-            }
-        } else if expect_title {
-            parts.push(Part { title: p, body: Vec::new(), closing: Vec::new() });
-            expect_title = false;
-        } else if let Some(part) = parts.last_mut() {
-            part.body.push(p);
-        }
-    }
-
+    let (meta, parts) = split_parts(paras);
     let notice_text = parts[0].body.join("");
     let abbreviations = abbreviation_definitions(&notice_text);
+    let issuer = parts[0].issuer.clone().or(meta.issuer.clone());
+    let signed = parts[0].signed.clone().or(meta.signed.clone());
+    let source = options.source.clone().or(meta.source.clone());
     let mut files = Vec::new();
-    let mut main_issuer = None;
-    let mut main_signed = None;
-    for (index, part) in parts.iter_mut().enumerate() {
-        let (closing, issuer, signed) = split_closing(&mut part.body);
-        part.closing = closing;
-        if index == 0 {
-            main_issuer = issuer;
-            main_signed = signed;
-        }
-    }
     for (index, part) in parts.iter().enumerate() {
         let slug = if index == 0 {
             options.slug.clone()
@@ -258,31 +198,26 @@ pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<Imp
                 .cloned()
                 .unwrap_or_else(|| format!("{}-attachment-{index}", options.slug))
         };
-        let short_title = if index == 0 {
-            ["通知", "意见", "决定", "办法", "规定", "通报", "条例"]
-                .iter()
-                .find(|g| part.title.ends_with(*g))
-                .map(|g| g.to_string())
-        } else {
-            let wanted = comparable_title(&part.title);
-            abbreviations.iter().find(|(full, _)| comparable_title(full) == wanted).map(|(_, s)| s.clone())
-        };
+        // Only the text's own `（以下简称《…》）` gives a short title.
+        let wanted = comparable_title(&part.title);
+        let short_title =
+            abbreviations.iter().find(|(full, _)| comparable_title(full) == wanted).map(|(_, s)| s.clone());
         let mut front = format!("---\ntitle: {}\nkind: directive\n", quote(&part.title));
         if let Some(s) = &short_title {
             front.push_str(&format!("short_title: {}\n", quote(s)));
         }
         if index == 0
-            && let Some(n) = &doc_number
+            && let Some(n) = &meta.doc_number
         {
             front.push_str(&format!("doc_number: {}\n", quote(n)));
         }
-        if let Some(issuer) = &main_issuer {
+        if let Some(issuer) = &issuer {
             front.push_str(&format!("issuer: {}\n", quote(issuer)));
         }
-        if let Some(s) = &main_signed {
+        if let Some(s) = &signed {
             front.push_str(&format!("signed: {s}\n"));
         }
-        if let Some(d) = &date {
+        if let Some(d) = &meta.date {
             front.push_str(&format!("date: {d}\n"));
         }
         front.push_str(&format!("weight: {}\n", index + 1));
@@ -293,12 +228,12 @@ pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<Imp
         {
             front.push_str(&format!("note: {}\n", quote(&format!("原文注：{note}"))));
         }
-        if let Some(source) = &options.source {
+        if let Some(source) = &source {
             front.push_str(&format!("source: {}\n", quote(source)));
         }
         front.push_str("---\n\n");
         let mut closing = part.closing.clone();
-        if index == 0 {
+        if index == 0 && !closing.iter().any(|p| p.starts_with("附件")) {
             for attachment in &parts[1..] {
                 closing.push(format!("附件：{}", attachment.title));
             }
@@ -309,35 +244,6 @@ pub fn import_directive(text: &str, options: &DirectiveImport) -> Result<Vec<Imp
         });
     }
     Ok(files)
-}
-
-/// Imports a law text (a `# title` line, history lines, `<!-- INFO END -->`,
-/// the articles): front matter is added, the text is kept byte for byte.
-/// `slug` names the output file; the version date is read from the source
-/// file's name (`广告法(2021-04-29)`, `advertising_law_2021-04-29`).
-pub fn import_law(text: &str, slug: &str, source_name: &str, note: Option<&str>) -> Result<ImportedFile, String> {
-    let title = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .map(|t| t.trim().to_string())
-        .ok_or("a law file must start with a `# title` line")?;
-    let short = title.strip_prefix("中华人民共和国").unwrap_or(&title).to_string();
-    let version =
-        source_name.rsplit(['_', '(', '（']).next().and_then(|tail| arabic_date(tail.trim_end_matches([')', '）'])));
-    let mut front = format!("---\ntitle: {}\nkind: law\nshort_title: {}\n", quote(&title), quote(&short));
-    if let Some(v) = &version {
-        front.push_str(&format!("version_date: {v}\n"));
-    }
-    let note = match (note, &version) {
-        (Some(n), _) => Some(n.to_string()),
-        (None, Some(v)) => Some(format!("本文为{}版本的文本，不一定是引用它的文件成文时施行的版本。", v)),
-        (None, None) => None,
-    };
-    if let Some(n) = note {
-        front.push_str(&format!("note: {}\n", quote(&n)));
-    }
-    front.push_str("---\n");
-    Ok(ImportedFile { file_name: format!("{slug}.md"), markdown: front + text })
 }
 
 #[cfg(test)]
@@ -353,10 +259,12 @@ mod tests {
     }
 
     #[test]
-    fn dates() {
-        assert_eq!(chinese_date("二○○五年七月二十二日").as_deref(), Some("2005-07-22"));
-        assert_eq!(arabic_date("发布时间：2005年07月31日").as_deref(), Some("2005-07-31"));
-        assert_eq!(chinese_date("二○○五年"), None);
+    fn article_numbers_keep_their_separator() {
+        let text = "某办法\n\u{3000}\u{3000}第一条\u{3000}为了规范管理，制定本办法。\u{3000}\u{3000}第二条 本办法 适用于本市。\n第一章\u{3000}总则";
+        assert_eq!(
+            paragraphs(text),
+            ["某办法", "第一条 为了规范管理，制定本办法。", "第二条 本办法适用于本市。", "第一章 总则"]
+        );
     }
 
     #[test]
@@ -375,13 +283,5 @@ mod tests {
             a.contains("## 一、总体要求\n\n### （一）指导思想\n\n以……为指导。\n\n1.坚持。\n\n***\n\n注：《方案》略\n"),
             "{a}"
         );
-    }
-
-    #[test]
-    fn law_text_is_untouched() {
-        let text = "# 中华人民共和国广告法\n\n<!-- INFO END -->\n\n第一条 为了……";
-        let f = import_law(text, "advertising-law", "advertising_law_2021-04-29", None).unwrap();
-        assert!(f.markdown.ends_with(text));
-        assert!(f.markdown.contains("short_title: \"广告法\"\nversion_date: 2021-04-29\n"));
     }
 }
