@@ -45,6 +45,9 @@ pub struct Linker<'a> {
     /// Put before `ref-N` in the ids of references, so that a page showing
     /// several texts (a handout) gives each of them ids of its own.
     anchor_prefix: String,
+    /// The targets of the text's references when it is not a document's own
+    /// body (a glossary definition); `None` uses the document's.
+    references: Option<&'a [Option<ClauseRef>]>,
 }
 
 /// The glossary matcher, built once per render.
@@ -78,6 +81,7 @@ impl<'a> Linker<'a> {
             same_page: true,
             next_reference: Cell::new(0),
             anchor_prefix: String::new(),
+            references: None,
         }
     }
 
@@ -90,6 +94,13 @@ impl<'a> Linker<'a> {
     /// The same linker with reference ids `{prefix}ref-N` instead of `ref-N`.
     pub fn with_anchor_prefix(mut self, prefix: &str) -> Self {
         self.anchor_prefix = prefix.to_string();
+        self
+    }
+
+    /// The same linker for a text whose references resolved to `targets`
+    /// (in order), such as a glossary definition.
+    pub fn with_references(mut self, targets: &'a [Option<ClauseRef>]) -> Self {
+        self.references = Some(targets);
         self
     }
 
@@ -258,6 +269,9 @@ impl<'a> Linker<'a> {
     }
 
     fn reference(&self, number: usize) -> Option<&ClauseRef> {
+        if let Some(targets) = self.references {
+            return targets.get(number.checked_sub(1)?)?.as_ref();
+        }
         let doc = self.doc?;
         self.resolved.links.graph.references.get(doc)?.get(number - 1)?.target.as_ref()
     }

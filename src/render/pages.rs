@@ -254,7 +254,12 @@ pub(super) fn render_list(renderer: &Renderer<'_>, list: &ListPage<'_>) -> (Stri
                         id: t.id.clone(),
                         term: t.term.clone(),
                         aliases: t.aliases.clone(),
-                        definition_html: linker.block(&t.definition),
+                        // Each definition numbers its references from 1: the
+                        // term's id keeps their ids apart on the page.
+                        definition_html: Linker::new(resolved, renderer.terms.as_ref(), path, None)
+                            .with_anchor_prefix(&format!("{}-", t.id))
+                            .with_references(&t.references)
+                            .block(&t.definition),
                         see: t.see.iter().map(|r| clause_link(&linker, r)).collect(),
                         used_in: used.iter().map(|r| clause_link(&linker, r)).collect(),
                     })

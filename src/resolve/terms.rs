@@ -129,6 +129,9 @@ pub struct Term {
     pub definition: String,
     /// Related clauses.
     pub see: Vec<ClauseRef>,
+    /// The targets of the definition's `[[…]]` references, in order (`None`
+    /// for one that did not resolve and was reported).
+    pub references: Vec<Option<ClauseRef>>,
     /// Anchor on the glossary page (`term-…`), stable for a given term.
     pub id: String,
 }
@@ -205,8 +208,35 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
                 ),
             }
         }
+        let mut references = Vec::new();
+        for span in super::references::find_references(&entry.definition) {
+            match index.resolve(span.target, None) {
+                Ok(r) => references.push(Some(r)),
+                Err(e) => {
+                    references.push(None);
+                    // Where the `[[` stands in the file (column in characters).
+                    let line = line_in_entry(span.target);
+                    let column = text
+                        .lines()
+                        .nth(line - 1)
+                        .and_then(|l| l.find(&format!("[[{}", span.target)).map(|at| l[..at].chars().count() + 1));
+                    diagnostics.push(
+                        Diagnostic::error(
+                            path,
+                            line,
+                            column.unwrap_or(1),
+                            format!("glossary `{}`: reference [[{}]]: {}", entry.term, span.target, e.message),
+                        )
+                        .with_code("glossary-reference")
+                        .citing(span.target)
+                        .with_hint(suggestion_hint(&e)),
+                    );
+                }
+            }
+        }
         terms.push(Term {
             id: format!("term-{}", stable_key(&entry.term)),
+            references,
             term: entry.term,
             aliases: entry.aliases.into_iter().filter(|a| !a.trim().is_empty()).collect(),
             definition: entry.definition,
