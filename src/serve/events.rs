@@ -12,7 +12,7 @@
 //! - `ok` when a failed build was followed by one that changed no file, so the
 //!   overlay goes without a reload.
 //!
-//! A stream holds no thread: the connection loop (`net.rs`) keeps one [`Tab`]
+//! A stream holds no thread: the connection loop (`net/`) keeps one [`Tab`]
 //! per open stream and asks it for its events whenever a build finished.
 
 use super::Live;

@@ -1,6 +1,6 @@
 //! HTTP/1.1 messages of the preview server: request heads in, responses out.
 //!
-//! The connection loop (`net.rs`) gathers a request head and asks [`head_end`]
+//! The connection loop (`net/`) gathers a request head and asks [`head_end`]
 //! where it ends and [`parse_head`] what it says; a worker makes the answer
 //! with [`answer`]. Answers come from the in-memory site, so a request path is
 //! only ever a key looked up in a map after percent-decoding and

@@ -15,7 +15,7 @@
 //! watch.rs   notify events → filtered, bursts coalesced → one batch of paths each
 //! mod.rs     batch → pages rendered on top of the last build, or a whole build →
 //!            swap the served site (Arc) or publish the diagnostics
-//! net.rs     one thread, every socket: request heads under deadlines, caps per
+//! net/       one thread, every socket: request heads under deadlines, caps per
 //!            address and overall, answers written back, event streams
 //! pool.rs    a fixed set of workers: whole request → answer bytes
 //! http.rs    request heads parsed; GET/HEAD from memory; the live script is
