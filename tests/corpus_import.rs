@@ -262,3 +262,33 @@ fn the_checks_catch_what_they_look_for() {
     assert_eq!(source_articles("<!-- INFO END -->\n第一条 甲\n第二条之一　乙\n第三条的决定\n"), ["art_1", "art_2-1"]);
     assert_eq!(shown_lines("# 法\n\n## 第一章 总 则\n| a | b |\n|---|---|\n", "法"), ["第一章总则", "ab"]);
 }
+
+/// The article-numbered rules of the extra corpus, imported as plain text
+/// (the `--kind directive` default), keep their articles.
+#[test]
+fn article_numbered_rules_imported_as_plain_text_keep_their_articles() {
+    use shiyi::import::{DirectiveImport, import_directive};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/laws-extra");
+    let work = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for n in 1..=10 {
+        let text = std::fs::read_to_string(root.join(format!("articles_{n:02}.md"))).unwrap();
+        let title = text.lines().find_map(|l| l.strip_prefix("# ")).unwrap().trim().to_string();
+        let body = text.split_once("<!-- INFO END -->").unwrap().1;
+        // As a scraped page gives it: full-width spaces after the numbers.
+        let plain = format!("{title}\n{}", body.replace("条 ", "条\u{3000}"));
+        let files = import_directive(&plain, &DirectiveImport::new("rule")).unwrap();
+        let site = work.path().join(format!("a{n}"));
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::write(site.join("site.yaml"), "title: 语料\nhandouts: false\n").unwrap();
+        for f in &files {
+            std::fs::write(site.join("content").join(&f.file_name), &f.markdown).unwrap();
+        }
+        let outcome = shiyi::check(&BuildOptions { root: site, output: None, drafts: false, force: false });
+        assert_eq!(outcome.status, Status::Success, "articles_{n:02}: {}", outcome.report());
+        let html = String::from_utf8(outcome.rendered.unwrap().files["rule.html"].clone()).unwrap();
+        assert_eq!(page_articles(&html), source_articles(&text), "articles_{n:02}");
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
+}
