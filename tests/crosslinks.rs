@@ -127,3 +127,42 @@ fn shipped_site_is_cross_linked() {
     let problems = common::check_links(&out);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Each reference of an annotation printed in a handout (`note-STEM-ref-N`)
+/// stands after the same words and links where the same reference (`ref-N`)
+/// does on the annotation's own page, wherever its discussion questions
+/// stand. Handouts and annotations sit one folder deep, so the links are the
+/// same text.
+fn handout_references_match(out: &Path) -> usize {
+    let re = regex::Regex::new(r#"([^<>]{0,8})<a class="ref" id="([^"]+)" href="([^"]*)""#).unwrap();
+    let mut checked = 0;
+    for (path, bytes) in common::read_tree(&out.join("handouts")) {
+        let html = String::from_utf8_lossy(&bytes);
+        for cap in re.captures_iter(&html) {
+            let (id, href) = (&cap[2], (cap[1].to_string(), cap[3].to_string()));
+            // The handout's own clauses keep their document's `ref-N`.
+            let Some(note) = id.strip_prefix("note-") else { continue };
+            let (stem, number) = note.rsplit_once("-ref-").unwrap_or_else(|| panic!("{path}: reference id {id}"));
+            let own = read(out, &format!("annotations/{stem}.html"));
+            let on_own_page = re
+                .captures_iter(&own)
+                .find(|c| c[2] == *format!("ref-{number}"))
+                .map(|c| (c[1].to_string(), c[3].to_string()));
+            assert_eq!(on_own_page, Some(href), "handouts/{path}: {id}");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn handout_references_link_where_the_annotation_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = tmp.path().join("fixture");
+    build(common::repo_root().join("tests/fixtures/crosslinks"), &fixture);
+    // The fixture's annotation has a reference after its questions.
+    assert!(handout_references_match(&fixture) >= 8);
+    let shipped = tmp.path().join("shipped");
+    build(common::repo_root(), &shipped);
+    assert!(handout_references_match(&shipped) > 100);
+}

@@ -74,10 +74,10 @@ pub fn handout_of(resolved: &Resolved, target: &ClauseRef) -> Option<String> {
     (doc.front.kind == Kind::Directive).then(|| format!("handouts/{}-{top}.html", stem(&doc.output)))
 }
 
-/// Splits an annotation's Markdown into its text and its discussion questions.
-pub fn split_questions(markdown: &str) -> (String, Option<String>) {
-    let mut text = String::new();
-    let mut questions = String::new();
+/// An annotation's Markdown as runs of lines in their order: its text
+/// (`false`) and its discussion questions (`true`, without their heading).
+pub fn question_parts(markdown: &str) -> Vec<(bool, String)> {
+    let mut parts: Vec<(bool, String)> = Vec::new();
     let mut in_questions = false;
     for line in markdown.lines() {
         if let Some(heading) = line.strip_prefix("## ") {
@@ -86,12 +86,15 @@ pub fn split_questions(markdown: &str) -> (String, Option<String>) {
                 continue;
             }
         }
-        let target = if in_questions { &mut questions } else { &mut text };
-        target.push_str(line);
-        target.push('\n');
+        match parts.last_mut() {
+            Some((questions, part)) if *questions == in_questions => {
+                part.push_str(line);
+                part.push('\n');
+            }
+            _ => parts.push((in_questions, format!("{line}\n"))),
+        }
     }
-    let questions = questions.trim().to_string();
-    (text, (!questions.is_empty()).then_some(questions))
+    parts
 }
 
 /// Characters that count for reading time (no whitespace or Markdown marks).
@@ -199,16 +202,23 @@ pub(super) fn render_handout(renderer: &Renderer<'_>, scope: &HandoutScope<'_>) 
             Linker::new(resolved, renderer.terms.as_ref(), path, Some(a)).with_anchor_prefix(&format!("{id}-"));
         let citations: Vec<String> =
             resolved.links.graph.annotates[a].iter().map(|t| note_linker.citation_of(t)).collect();
-        let (text, asked) = split_questions(&note.body_text);
+        // Rendered in the order of the file, so that each `[[…]]` gets the
+        // number (and target) it has in the annotation, wherever the
+        // questions stand.
+        let (mut body_html, mut asked_html) = (String::new(), String::new());
+        for (is_questions, part) in question_parts(&note.body_text) {
+            let html = note_linker.block(&part);
+            if is_questions { &mut asked_html } else { &mut body_html }.push_str(&html);
+        }
         notes.push(HandoutNoteView {
             id: id.clone(),
             title: note.front.title.clone(),
             citations: citations.clone(),
             url: relative_url(path, &note.output),
-            body_html: note_linker.block(&text),
+            body_html,
         });
-        if let Some(asked) = asked {
-            questions.push(QuestionsView { about: citations.join("、"), html: note_linker.block(&asked) });
+        if !asked_html.trim().is_empty() {
+            questions.push(QuestionsView { about: citations.join("、"), html: asked_html });
         }
         ids.push(id);
     }
@@ -287,10 +297,10 @@ mod tests {
 
     #[test]
     fn questions_are_split_off() {
-        let (text, q) = split_questions("## 要点\n\n甲\n\n## 思考题\n\n1. 问？\n\n## 附\n\n乙\n");
-        assert_eq!(text, "## 要点\n\n甲\n\n## 附\n\n乙\n");
-        assert_eq!(q.as_deref(), Some("1. 问？"));
-        assert_eq!(split_questions("无题").1, None);
+        let parts = question_parts("## 要点\n\n甲\n\n## 思考题\n\n1. 问？\n\n## 附\n\n乙\n");
+        let expected = [(false, "## 要点\n\n甲\n\n"), (true, "\n1. 问？\n\n"), (false, "## 附\n\n乙\n")];
+        assert_eq!(parts, expected.map(|(q, t)| (q, t.to_string())));
+        assert_eq!(question_parts("无题"), [(false, "无题\n".to_string())]);
         assert_eq!(minutes(301, 300), 2);
     }
 
