@@ -1,6 +1,7 @@
 //! `site.yaml`: the site's settings. Unknown keys are errors naming the key
 //! and its line; every field but `title` has a default.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -35,6 +36,57 @@ pub struct SiteConfig {
     /// Write print handouts (讲义) for every directive and 一、 section.
     #[serde(default = "default_true")]
     pub handouts: bool,
+    /// Search ranking: role weights, results per document, synonyms.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `search:` in `site.yaml`: how results are weighed, folded and expanded.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Score multipliers by the role of what a result belongs to.
+    #[serde(default)]
+    pub weights: RoleWeights,
+    /// Results from one document among the first ten; the rest are folded.
+    #[serde(default = "default_per_document")]
+    pub per_document: u32,
+    /// Words that also search for others (`公车: [公务用车]`).
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> SearchConfig {
+        SearchConfig { weights: RoleWeights::default(), per_document: default_per_document(), synonyms: BTreeMap::new() }
+    }
+}
+
+fn default_per_document() -> u32 {
+    3
+}
+
+/// Score multipliers by role: the documents under study first, their
+/// explanations next, reference laws after them, laws' history least.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoleWeights {
+    /// Directives and their attachments (`kind: directive`).
+    pub directive: f32,
+    /// Annotations and glossary terms.
+    pub explanation: f32,
+    /// Plain pages (`kind: page`).
+    pub page: f32,
+    /// Reference laws (`kind: law`): their articles and headings.
+    pub law: f32,
+    /// A law's history and preface lines (the text before `<!-- INFO END -->`).
+    pub history: f32,
+}
+
+impl Default for RoleWeights {
+    fn default() -> RoleWeights {
+        RoleWeights { directive: 1.0, explanation: 0.8, page: 0.7, law: 0.6, history: 0.15 }
+    }
 }
 
 fn default_true() -> bool {
@@ -114,7 +166,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
         let hint = if let Some(tab) = &tab {
             tab.as_str()
         } else if e.message.contains("unknown field") {
-            "known keys: title, language, description, theme, publisher, footer, handouts, study_plan (title, intro, chars_per_minute, sessions: title, sections, note)"
+            "known keys: title, language, description, theme, publisher, footer, handouts, study_plan (title, intro, chars_per_minute, sessions: title, sections, note), search (weights: directive, explanation, page, law, history; per_document; synonyms)"
         } else if e.message.contains("missing field") {
             "site.yaml needs at least `title: 站点名称`"
         } else {
@@ -130,7 +182,48 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Diagnostic> {
             .with_code("theme")
             .with_hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"));
     }
+    check_search(&config.search, text)?;
     Ok(config)
+}
+
+/// The line of the first `key:` at any indentation after `search:` (1 when not found).
+fn nested_key_line(text: &str, key: &str) -> usize {
+    let from = yaml::key_line(text, "search").unwrap_or(1);
+    text.lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| l.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+        .map_or(from, |(i, _)| i + 1)
+}
+
+/// Weights must be finite and not negative, `per_document` at least 1, and
+/// every synonym a non-empty word with a non-empty list.
+fn check_search(search: &SearchConfig, text: &str) -> Result<(), Diagnostic> {
+    let w = search.weights;
+    let weights = [("directive", w.directive), ("explanation", w.explanation), ("page", w.page), ("law", w.law), ("history", w.history)];
+    for (key, value) in weights {
+        if !value.is_finite() || value < 0.0 {
+            let line = nested_key_line(text, key);
+            return Err(Diagnostic::error(CONFIG_FILE, line, 1, format!("search weight `{key}` is {value}"))
+                .with_code("config")
+                .with_hint("weights are numbers of 0 or more, e.g. `law: 0.6`"));
+        }
+    }
+    if search.per_document == 0 {
+        let line = nested_key_line(text, "per_document");
+        return Err(Diagnostic::error(CONFIG_FILE, line, 1, "search.per_document is 0")
+            .with_code("config")
+            .with_hint("at least one result of each document must be shown, e.g. `per_document: 3`"));
+    }
+    for (word, also) in &search.synonyms {
+        if word.trim().is_empty() || also.is_empty() || also.iter().any(|a| a.trim().is_empty()) {
+            let line = nested_key_line(text, "synonyms");
+            return Err(Diagnostic::error(CONFIG_FILE, line, 1, format!("synonym `{word}` has an empty word or list"))
+                .with_code("config")
+                .with_hint("write each synonym as `公车: [公务用车]`"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -149,6 +242,23 @@ mod tests {
         let e = parse_config("title: 学习\nthem: dark\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("unknown field `them`"), "{}", e.message);
+    }
+
+    #[test]
+    fn search_settings() {
+        let c = parse_config("title: 学习\n").unwrap();
+        assert_eq!(c.search.per_document, 3);
+        assert_eq!(c.search.weights.directive, 1.0);
+        let c = parse_config("title: a\nsearch:\n  weights:\n    law: 0.5\n  synonyms:\n    公车: [公务用车]\n").unwrap();
+        assert_eq!(c.search.weights.law, 0.5);
+        assert_eq!(c.search.weights.directive, 1.0);
+        assert_eq!(c.search.synonyms["公车"], ["公务用车"]);
+        let e = parse_config("title: a\nsearch:\n  weight:\n    law: 1\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse_config("title: a\nsearch:\n  weights:\n    law: -1\n").unwrap_err();
+        assert_eq!((e.line, e.message.contains("law")), (4, true));
+        assert_eq!(parse_config("title: a\nsearch:\n  per_document: 0\n").unwrap_err().line, 3);
+        assert_eq!(parse_config("title: a\nsearch:\n  synonyms:\n    公车: []\n").unwrap_err().line, 3);
     }
 
     #[test]

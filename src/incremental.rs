@@ -42,20 +42,20 @@ pub struct Snapshot {
 /// The search entries of a site at one moment, cheap to clone and to send
 /// to another thread.
 #[derive(Clone)]
-pub struct SearchInput(Vec<Arc<Vec<Entry<'static>>>>);
+pub struct SearchInput(Vec<Arc<Vec<Entry<'static>>>>, Arc<crate::search::Settings>);
 
 impl SearchInput {
     /// The files of the search index for these entries.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let all: Vec<&Entry<'static>> = self.0.iter().flat_map(|list| list.iter()).collect();
-        crate::search::collect_files(|put| crate::search::build(&all, put))
+        crate::search::collect_files(|put| crate::search::build(&all, &self.1, put))
     }
 }
 
 /// The search entries of `doc`, owning their texts: the snapshot keeps them
 /// while documents change under it.
-fn owned_entries(doc: &crate::resolve::Document) -> Vec<Entry<'static>> {
-    entries::of_document(doc).into_iter().map(Entry::into_owned).collect()
+fn owned_entries(cx: &entries::Context, index: usize) -> Vec<Entry<'static>> {
+    entries::of_document(cx, index).into_iter().map(Entry::into_owned).collect()
 }
 
 /// The cross-links a Markdown body makes: its reference targets and cited
@@ -77,7 +77,9 @@ impl Snapshot {
     pub fn ensure_search_entries(&mut self) {
         if self.search_entries.is_empty() {
             use rayon::prelude::*;
-            self.search_entries = self.resolved.documents.par_iter().map(|d| Arc::new(owned_entries(d))).collect();
+            let cx = entries::Context::new(&self.resolved);
+            self.search_entries =
+                (0..self.resolved.documents.len()).into_par_iter().map(|i| Arc::new(owned_entries(&cx, i))).collect();
             self.search_entries.push(Arc::new(entries::of_glossary(&self.resolved)));
         }
     }
@@ -85,7 +87,7 @@ impl Snapshot {
     /// The search entries of the site as it is now.
     pub fn search_input(&mut self) -> SearchInput {
         self.ensure_search_entries();
-        SearchInput(self.search_entries.clone())
+        SearchInput(self.search_entries.clone(), Arc::new(crate::search::Settings::of_site(&self.resolved)))
     }
 
     /// Applies a change of the files `changed` (relative to the root) if
@@ -119,9 +121,8 @@ impl Snapshot {
             return None;
         }
         self.ensure_search_entries();
-        let doc = &mut self.resolved.documents[index];
-        doc.body_text = raw.body;
-        self.search_entries[index] = Arc::new(owned_entries(doc));
+        self.resolved.documents[index].body_text = raw.body;
+        self.search_entries[index] = Arc::new(owned_entries(&entries::Context::new(&self.resolved), index));
         let mut files = Vec::new();
         for (path, result) in render::render_body_pages(&self.resolved, &self.theme, index) {
             files.push((path, result.ok()?));

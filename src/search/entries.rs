@@ -15,6 +15,7 @@ use crate::clause::{Clause, ClauseKind};
 use crate::frontmatter::Kind;
 use crate::markdown::{block_events, inline_events, inline_source};
 use crate::render::linker::GLOSSARY_PAGE;
+use crate::resolve::citations::ClauseRef;
 use crate::resolve::{Body, Document, Resolved};
 
 /// Weight of a title or a heading's own words.
@@ -52,6 +53,73 @@ impl EntryKind {
     }
 }
 
+/// Whose text an entry is, for ranking by role (weights in `site.yaml`,
+/// `search.weights`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A directive or attachment: the documents under study.
+    Directive,
+    /// An annotation or glossary term.
+    Explanation,
+    /// A plain page.
+    Page,
+    /// A reference law's article, heading or the law itself.
+    Law,
+    /// A line of a law's history or preface.
+    History,
+}
+
+impl Role {
+    /// The role's place in the manifest's weight list.
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+}
+
+/// What the entries of one document need from the rest of the site: the
+/// glossary terms each clause uses, the annotations of each clause.
+pub struct Context<'a> {
+    resolved: &'a Resolved,
+    terms_of: rustc_hash::FxHashMap<&'a ClauseRef, Vec<usize>>,
+}
+
+impl<'a> Context<'a> {
+    /// The context of the site `resolved`.
+    pub fn new(resolved: &'a Resolved) -> Context<'a> {
+        let mut terms_of: rustc_hash::FxHashMap<&ClauseRef, Vec<usize>> = Default::default();
+        for (term, uses) in resolved.links.term_usage.iter().enumerate() {
+            for clause in uses {
+                terms_of.entry(clause).or_default().push(term);
+            }
+        }
+        Context { resolved, terms_of }
+    }
+
+    /// The output link of a clause (or of a document).
+    fn url(&self, clause: &ClauseRef) -> String {
+        let doc = &self.resolved.documents[clause.doc].output;
+        match &clause.id {
+            Some(id) => format!("{doc}#{id}"),
+            None => doc.clone(),
+        }
+    }
+
+    /// The annotations that explain `clause` and the glossary terms it uses,
+    /// as (label, link).
+    fn subs(&self, clause: &ClauseRef) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for &a in self.resolved.links.graph.annotations.get(clause).into_iter().flatten() {
+            let doc = &self.resolved.documents[a];
+            out.push((doc.front.title.clone(), doc.output.clone()));
+        }
+        for &t in self.terms_of.get(clause).into_iter().flatten() {
+            let term = &self.resolved.links.glossary[t];
+            out.push((format!("术语：{}", term.term), format!("{GLOSSARY_PAGE}#{}", term.id)));
+        }
+        out
+    }
+}
+
 /// One search result to be. Its texts borrow from the resolved site where
 /// they are the source as written (most clauses).
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +138,17 @@ pub struct Entry<'a> {
     pub shown_prefix: String,
     /// The field whose text follows [`Entry::shown_prefix`].
     pub shown_field: usize,
+    /// Whose text it is, for ranking.
+    pub role: Role,
+    /// The document it belongs to (its index in the site; the glossary comes
+    /// after the last document), for folding results of one document.
+    pub group: usize,
+    /// Sub-links shown under the result: a clause's annotations and glossary
+    /// terms, as (label, link).
+    pub subs: Vec<(String, String)>,
+    /// Links of the clauses an annotation or term explains: it is a result of
+    /// its own only when none of them matches.
+    pub targets: Vec<String>,
 }
 
 impl Entry<'_> {
@@ -82,6 +161,10 @@ impl Entry<'_> {
             fields: self.fields.into_iter().map(|(w, text)| (w, Cow::Owned(text.into_owned()))).collect(),
             shown_prefix: self.shown_prefix,
             shown_field: self.shown_field,
+            role: self.role,
+            group: self.group,
+            subs: self.subs,
+            targets: self.targets,
         }
     }
 
@@ -220,7 +303,13 @@ fn article_text(clause: &Clause, law: bool) -> String {
     out
 }
 
-fn clause_entries<'a>(doc: &'a Document, tree: &'a crate::clause::ClauseTree, out: &mut Vec<Entry<'a>>) {
+fn clause_entries<'a>(
+    cx: &Context<'a>,
+    index: usize,
+    tree: &'a crate::clause::ClauseTree,
+    out: &mut Vec<Entry<'a>>,
+) {
+    let doc: &'a Document = &cx.resolved.documents[index];
     let law = doc.front.kind == Kind::Law;
     let short = format!("《{}》", doc.short_title());
     let mut heading_texts: rustc_hash::FxHashMap<usize, Cow<'a, str>> = Default::default();
@@ -268,6 +357,12 @@ fn clause_entries<'a>(doc: &'a Document, tree: &'a crate::clause::ClauseTree, ou
         if label.is_empty() && text.is_empty() {
             return;
         }
+        let role = match (law, clause.id.starts_with("preface__")) {
+            (true, true) => Role::History,
+            (true, false) => Role::Law,
+            _ => Role::Directive,
+        };
+        let subs = cx.subs(&ClauseRef { doc: index, id: Some(clause.id.clone()) });
         out.push(Entry {
             kind: EntryKind::Clause,
             url: format!("{}#{}", doc.output, clause.id),
@@ -275,11 +370,16 @@ fn clause_entries<'a>(doc: &'a Document, tree: &'a crate::clause::ClauseTree, ou
             fields: vec![(own, text), (CITATION, Cow::Owned(citation)), (CONTEXT, Cow::Owned(context.join("\n")))],
             shown_prefix: label,
             shown_field: 0,
+            role,
+            group: index,
+            subs,
+            targets: Vec::new(),
         });
     });
 }
 
-fn document_entry(doc: &Document) -> Entry<'_> {
+fn document_entry<'a>(cx: &Context<'a>, index: usize) -> Entry<'a> {
+    let doc = &cx.resolved.documents[index];
     let f = &doc.front;
     let mut titles = vec![f.title.clone()];
     titles.extend(f.short_title.clone());
@@ -295,6 +395,8 @@ fn document_entry(doc: &Document) -> Entry<'_> {
             let body = markdown_text(&doc.body_text);
             text = if text.is_empty() { body } else { format!("{text}\n{body}") };
         }
+        // A law's history lines are entries of their own, weighed least.
+        Body::Clauses(_) if f.kind == Kind::Law => {}
         Body::Clauses(tree) => {
             let preface: Vec<&str> = tree.preface.iter().map(|c| c.text.trim()).collect();
             if !preface.is_empty() {
@@ -310,22 +412,34 @@ fn document_entry(doc: &Document) -> Entry<'_> {
     let shown_prefix = if text.is_empty() { f.title.clone() } else { format!("{}\n", f.title) };
     let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
     let fields = vec![(TITLE, Cow::Owned(titles.join("\n"))), (TEXT, Cow::Owned(text))];
-    Entry { kind, url: doc.output.clone(), crumb, fields, shown_prefix, shown_field: 1 }
+    let role = match f.kind {
+        Kind::Directive => Role::Directive,
+        Kind::Law => Role::Law,
+        Kind::Annotation => Role::Explanation,
+        Kind::Page => Role::Page,
+    };
+    let targets = match cx.resolved.links.graph.annotates.get(index) {
+        Some(clauses) if f.kind == Kind::Annotation => clauses.iter().map(|c| cx.url(c)).collect(),
+        _ => Vec::new(),
+    };
+    let subs = if f.kind == Kind::Annotation { Vec::new() } else { cx.subs(&ClauseRef { doc: index, id: None }) };
+    Entry { kind, url: doc.output.clone(), crumb, fields, shown_prefix, shown_field: 1, role, group: index, subs, targets }
 }
 
 /// Every entry of the site, in site order.
 pub fn collect(resolved: &Resolved) -> Vec<Entry<'_>> {
+    let cx = Context::new(resolved);
     // Documents in parallel; their entries joined in site order.
-    let mut out: Vec<Entry> = resolved.documents.par_iter().flat_map_iter(of_document).collect();
+    let mut out: Vec<Entry> = (0..resolved.documents.len()).into_par_iter().flat_map_iter(|i| of_document(&cx, i)).collect();
     out.extend(of_glossary(resolved));
     out
 }
 
-/// The entries of one document: the document itself, then its clauses.
-pub fn of_document(doc: &Document) -> Vec<Entry<'_>> {
-    let mut entries = vec![document_entry(doc)];
-    if let Body::Clauses(tree) = &doc.body {
-        clause_entries(doc, tree, &mut entries);
+/// The entries of document `index`: the document itself, then its clauses.
+pub fn of_document<'a>(cx: &Context<'a>, index: usize) -> Vec<Entry<'a>> {
+    let mut entries = vec![document_entry(cx, index)];
+    if let Body::Clauses(tree) = &cx.resolved.documents[index].body {
+        clause_entries(cx, index, tree, &mut entries);
     }
     entries
 }
@@ -333,7 +447,8 @@ pub fn of_document(doc: &Document) -> Vec<Entry<'_>> {
 /// The entries of the glossary's terms.
 pub fn of_glossary(resolved: &Resolved) -> Vec<Entry<'static>> {
     let mut out = Vec::new();
-    for term in &resolved.links.glossary {
+    let cx = Context::new(resolved);
+    for (k, term) in resolved.links.glossary.iter().enumerate() {
         let mut names = vec![term.term.clone()];
         names.extend(term.aliases.iter().cloned());
         let definition = markdown_text(&term.definition);
@@ -344,6 +459,10 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry<'static>> {
             fields: vec![(TITLE, Cow::Owned(names.join("\n"))), (TEXT, Cow::Owned(definition))],
             shown_prefix: format!("{}：", names.join("、")),
             shown_field: 1,
+            role: Role::Explanation,
+            group: resolved.documents.len(),
+            subs: Vec::new(),
+            targets: resolved.links.term_usage.get(k).into_iter().flatten().chain(&term.see).map(|c| cx.url(c)).collect(),
         });
     }
     out
@@ -362,6 +481,10 @@ mod tests {
             fields: vec![(TEXT, "一二三四五".into())],
             shown_prefix: "（一）".into(),
             shown_field: 0,
+            role: Role::Directive,
+            group: 0,
+            subs: Vec::new(),
+            targets: Vec::new(),
         };
         assert_eq!(entry.shown(100), "（一）一二三四五");
         assert_eq!(entry.shown(5), "（一）一二");

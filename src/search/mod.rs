@@ -19,6 +19,7 @@
 //! ```
 
 pub mod entries;
+pub mod settings;
 pub mod tokenize;
 
 use std::borrow::Borrow;
@@ -33,6 +34,7 @@ use rustc_hash::FxHashMap;
 use crate::resolve::Resolved;
 use crate::resolve::terms::stable_key;
 use entries::Entry;
+pub use settings::Settings;
 use tokenize::{Key, shard_of};
 
 /// Folder of the index files, from the output root.
@@ -367,7 +369,7 @@ pub fn write_index(resolved: &Resolved, put: Put<'_>) {
     let phase = crate::timings::phase("search entries");
     let entries = entries::collect(resolved);
     drop(phase);
-    build(&entries, put);
+    build(&entries, &Settings::of_site(resolved), put);
 }
 
 /// Every file of the search index, by path (sorted).
@@ -393,7 +395,7 @@ fn file_hash(path: &str, bytes: &[u8]) -> String {
 }
 
 /// Makes the index files for a list of entries, handing each to `put`.
-pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
+pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], settings: &Settings, put: Put<'_>) {
     // Pass 1: every entry's length, for BM25's length normalisation.
     let phase = crate::timings::phase("search lengths");
     let lengths: Vec<f32> = entries.par_iter().map(|e| entry_length(e.borrow())).collect();
@@ -513,6 +515,9 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1).max(1);
     let per = (CHUNK_BYTES / median).clamp(1, 256);
+    // Entry numbers by link, for the clauses that annotations and terms explain.
+    let numbers: FxHashMap<&str, u32> =
+        entries.iter().enumerate().map(|(i, e)| (e.borrow().url.as_str(), i as u32)).collect();
     let chunk_hashes: Vec<String> = entries
         .par_chunks(per)
         .enumerate()
@@ -537,7 +542,26 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
                 data.push('"');
                 data.push_str(",\"");
                 data.push_str(e.kind.code());
-                data.push_str("\"]");
+                data.push_str("\",[");
+                for (j, (label, url)) in e.subs.iter().enumerate() {
+                    data.push_str(if j == 0 { "[" } else { ",[" });
+                    push_json_string(&mut data, label);
+                    data.push(',');
+                    push_json_string(&mut data, url);
+                    data.push(']');
+                }
+                data.push_str("],[");
+                let mut first = true;
+                for target in &e.targets {
+                    if let Some(n) = numbers.get(target.as_str()) {
+                        if !first {
+                            data.push(',');
+                        }
+                        first = false;
+                        data.push_str(&n.to_string());
+                    }
+                }
+                data.push_str("]]");
             }
             data.push(']');
             let bytes = packed_script("d", chunk, data.as_bytes());
@@ -548,15 +572,44 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], put: Put<'_>) {
         })
         .collect();
     hashes.extend(chunk_hashes);
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "v": stable_key(&hashes.concat()),
         "docs": entries.len(),
         "shards": shards,
         "per": per,
         "levels": LEVELS,
     });
+    let (runs, names) = runs(entries);
+    manifest["runs"] = runs.into();
+    manifest["names"] = names.into();
+    if let (Some(m), serde_json::Value::Object(more)) = (manifest.as_object_mut(), settings.manifest_fields()) {
+        m.extend(more);
+    }
     put(format!("{DIR}/manifest.js"), script("m", 0, &manifest));
     drop(phase);
+}
+
+/// The entries' documents and roles as runs (`[first entry, document,
+/// role, …]`, flat), and each document's name (the first breadcrumb of its
+/// first entry): the browser weighs and folds results without their texts.
+fn runs<'a, E: Borrow<Entry<'a>>>(entries: &[E]) -> (Vec<u32>, Vec<String>) {
+    let mut runs = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut last = None;
+    for (i, e) in entries.iter().enumerate() {
+        let e = e.borrow();
+        if last != Some((e.group, e.role)) {
+            runs.extend([i as u32, e.group as u32, e.role.index()]);
+            last = Some((e.group, e.role));
+        }
+        if names.len() <= e.group {
+            names.resize(e.group + 1, String::new());
+        }
+        if names[e.group].is_empty() {
+            names[e.group] = e.crumb.first().map(|c| c.to_string()).unwrap_or_default();
+        }
+    }
+    (runs, names)
 }
 
 #[cfg(test)]
@@ -571,6 +624,10 @@ mod tests {
             fields: vec![(entries::TEXT, text.into())],
             shown_prefix: String::new(),
             shown_field: 0,
+            role: entries::Role::Directive,
+            group: 0,
+            subs: Vec::new(),
+            targets: Vec::new(),
         }
     }
 
@@ -608,7 +665,7 @@ mod tests {
     #[test]
     fn files_and_postings() {
         let entries = [entry("a.html#x", "工商行政管理"), entry("b.html", "行政许可法"), entry("c.html", "12315")];
-        let files = collect_files(|put| build(&entries, put));
+        let files = collect_files(|put| build(&entries, &Settings::default(), put));
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"search/manifest.js"));
         assert!(names.contains(&"search/s/0.js"));

@@ -147,7 +147,14 @@
     if (manifest) return Promise.resolve(manifest);
     return load('m', 0).then(function (m) {
       version = m.v;
-      manifest = { docs: m.docs, shards: m.shards, levels: m.levels, per: m.per };
+      // Each entry's document and role, unrolled from the runs.
+      var group = new Uint32Array(m.docs), role = new Uint8Array(m.docs), runs = m.runs || [];
+      for (var i = 0; i < runs.length; i += 3) {
+        var end = i + 3 < runs.length ? runs[i + 3] : m.docs;
+        for (var e = runs[i]; e < end; e++) { group[e] = runs[i + 1]; role[e] = runs[i + 2]; }
+      }
+      manifest = { docs: m.docs, shards: m.shards, levels: m.levels, per: m.per, group: group, role: role,
+        names: m.names || [], roles: m.roles || [1, 1, 1, 1, 1], fold: m.fold || 3, syn: m.syn || {} };
       return manifest;
     });
   }
@@ -167,14 +174,47 @@
 
   function chunkOf(doc) { return Math.floor(doc / manifest.per); }
 
-  // ---- Ranking -------------------------------------------------------------
+  // ---- Query words -----------------------------------------------------------
 
-  var COMMON = 0.6, MAX_QUERY = 200, MAX_PARTS = 8, MAX_TOKENS = 48, RERANK = 10;
-  // Clauses first: a text explaining a clause ranks a little below it.
-  var PRIOR = { c: 1, d: 1, t: 0.9, a: 0.75 };
+  // Question and function words: they neither score nor join the words
+  // around them into bigrams. Longer ones are tried first.
+  var ASKING = ('可不可以 什么时候 有没有 能不能 要不要 会不会 是不是 应不应 可以吗 怎么办 怎么样 为什么 ' +
+    '怎么 怎样 如何 什么 哪些 哪里 哪儿 哪个 哪一 是否 多少 多久 请问 一下 几次 几步 几年').split(' ');
+  var PARTICLES = '吗呢吧啊呀谁哪了的要能会该得是还都就几啥';
+  // Words in which a particle is part of the word, not a function word.
+  var WHOLE = ('主要 重要 需要 要求 必要 要点 只要 要素 纪要 纲要 摘要 首要 要案 要件 要害 ' +
+    '了解 为了 除了 了结 目的 的确 能力 职能 效能 可能 功能 能否 技能 才能 智能 能源 ' +
+    '会议 社会 委员会 机会 会计 大会 学会 协会 商会 工会 会员 会同 会签 ' +
+    '应该 该项 该条 得到 取得 所得 获得 不得 得以 心得 但是 于是 凡是 总是 或是 若是 ' +
+    '还款 归还 退还 返还 偿还 首都 就业 成就 几乎 谁的').split(' ');
+
+  // The query with its question and function words turned into spaces.
+  function plainWords(text) {
+    var out = '', i = 0;
+    outer: while (i < text.length) {
+      for (var w = 0; w < WHOLE.length; w++) {
+        if (text.substr(i, WHOLE[w].length) === WHOLE[w]) { out += WHOLE[w]; i += WHOLE[w].length; continue outer; }
+      }
+      for (var k = 0; k < ASKING.length; k++) {
+        if (text.substr(i, ASKING[k].length) === ASKING[k]) { out += ' '; i += ASKING[k].length; continue outer; }
+      }
+      var c = text.charAt(i);
+      out += PARTICLES.indexOf(c) >= 0 ? ' ' : c;
+      i++;
+    }
+    return out;
+  }
+
+  var COMMON = 0.6, MAX_QUERY = 200, MAX_PARTS = 8, MAX_TOKENS = 48, RERANK = 20, MAX_VARIANTS = 4;
+  // A variant of the query made with a synonym weighs a little less.
+  var VARIANT = 0.9;
+  // A clause ranks a little above the text that explains it (besides roles).
+  var PRIOR = { c: 1, d: 1, t: 0.95, a: 0.9 };
 
   function parse(query) {
-    var parts = String(query).slice(0, MAX_QUERY).split(/\s+/).filter(function (p) {
+    var raw = String(query).slice(0, MAX_QUERY), plain = plainWords(raw);
+    var text = compact(plain) ? plain : raw;
+    var parts = text.split(/\s+/).filter(function (p) {
       return compact(p).length > 0;
     }).slice(0, MAX_PARTS);
     var list = [], seen = {};
@@ -186,22 +226,59 @@
       });
       return Object.keys(own).filter(function (t) { return t in seen; }).map(function (t) { return seen[t]; });
     });
-    return { parts: parts, compact: parts.map(compact), tokens: list, partTokens: partTokens };
+    return { text: text, parts: parts, compact: parts.map(compact), tokens: list, partTokens: partTokens };
+  }
+
+  // The query and its variants with synonyms: [{q, also}], the query first.
+  function variants(query, syn) {
+    var first = parse(query), out = [{ q: first, also: null }];
+    var keys = Object.keys(syn).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : 1); });
+    var text = first.text, used = {};
+    for (var i = 0; i < keys.length && out.length <= MAX_VARIANTS; i++) {
+      var key = keys[i];
+      if (text.indexOf(key) < 0 || used[key]) continue;
+      // A longer key already matched here covers this one (两条线 in 收支两条线).
+      if (Object.keys(used).some(function (u) { return u.indexOf(key) >= 0; })) continue;
+      used[key] = true;
+      syn[key].forEach(function (also) {
+        if (out.length <= MAX_VARIANTS && text.indexOf(also) < 0) out.push({ q: parse(text.split(key).join(also)), also: also });
+      });
+    }
+    return out;
   }
 
   function search(query, limit) {
-    var q = parse(query);
-    if (!q.tokens.length) return Promise.resolve([]);
+    var vs;
+    if (!compact(String(query).slice(0, MAX_QUERY))) return Promise.resolve(finish([], [], []));
     return loadManifest().then(function (m) {
+      vs = variants(query, m.syn).filter(function (v) { return v.q.tokens.length; });
       var ids = {};
-      q.tokens.forEach(function (t) { ids[shardOf(t, m.shards)] = true; });
+      vs.forEach(function (v) { v.q.tokens.forEach(function (t) { ids[shardOf(t, m.shards)] = true; }); });
       return Promise.all(Object.keys(ids).map(function (i) { return load('s', +i); }));
     }).then(function () {
-      return rerank(q, score(q), limit);
+      // Each entry keeps its best score over the variants, and that variant.
+      var best = {};
+      vs.forEach(function (v, i) {
+        score(v.q).forEach(function (r) {
+          var s = r.score * (i ? VARIANT : 1);
+          if (!best[r.doc] || s > best[r.doc].score) best[r.doc] = { doc: r.doc, score: s, q: v.q };
+        });
+      });
+      var ranked = Object.keys(best).map(function (k) { return best[k]; });
+      ranked.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      var also = vs.slice(1).map(function (v) { return v.also; });
+      return rerank(ranked, limit).then(function (shown) { return finish(shown.results, shown.folded, also); });
     });
   }
 
-  // BM25 over the stored weights; coverage of the query and of each part.
+  function finish(results, folded, also) {
+    results.folded = folded;
+    results.also = also;
+    return results;
+  }
+
+  // BM25 over the stored weights; coverage of the query and of each part;
+  // the weight of the entry's role.
   function score(q) {
     var m = manifest, n = m.docs, P = q.parts.length;
     var total = new Float64Array(n), cover = new Float64Array(n), partHits = new Uint8Array(n * P);
@@ -247,10 +324,29 @@
         }
         s *= whole === P ? 1.6 : 0.6 + 0.4 * whole / P;
       }
-      return { doc: doc, score: s };
+      var w = m.roles[m.role[doc]];
+      return { doc: doc, score: s * (w === undefined ? 1 : w) };
     });
-    out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return out;
+  }
+
+  // The stored row of an entry (its chunk loaded).
+  function row(doc) {
+    var c = chunkOf(doc);
+    return store['d' + c][doc - c * manifest.per];
+  }
+
+  function loadRows(docs) {
+    var chunks = {};
+    docs.forEach(function (doc) { chunks[chunkOf(doc)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) { return load('d', +c); }));
+  }
+
+  function fill(r) {
+    var data = row(r.doc);
+    r.url = data[0]; r.crumb = data[1]; r.text = data[2]; r.kind = data[3];
+    r.subs = data[4] || []; r.targets = data[5] || [];
+    return r;
   }
 
   // Where each part occurs in a compact text (whole, else by its bigrams).
@@ -260,16 +356,18 @@
     return at;
   }
 
-  // Exact phrases and proximity, checked on the stored text of the best.
-  function rerank(q, ranked, limit) {
+  // Exact phrases and proximity, checked on the stored text of the best;
+  // then explanations of a matching clause go under it, and each document
+  // gives at most `fold` of the first results, the rest folded per document.
+  function rerank(ranked, limit) {
     var top = ranked.slice(0, Math.max(RERANK, limit));
-    var chunks = {};
-    top.forEach(function (r) { chunks[chunkOf(r.doc)] = true; });
-    return Promise.all(Object.keys(chunks).map(function (c) { return load('d', +c); })).then(function () {
+    var matched = {};
+    ranked.forEach(function (r) { matched[r.doc] = true; });
+    return loadRows(top.map(function (r) { return r.doc; })).then(function () {
       top.forEach(function (r) {
-        var c = chunkOf(r.doc), row = store['d' + c][r.doc - c * manifest.per];
-        r.url = row[0]; r.crumb = row[1]; r.text = row[2];
-        var crumb = compact(row[1].join('')), text = crumb + compact(row[2]);
+        var q = r.q;
+        fill(r);
+        var crumb = compact(r.crumb.join('')), text = crumb + compact(r.text);
         var inCrumb = 0;
         var sum = 0, found = 0, lists = [];
         q.compact.forEach(function (part) {
@@ -279,7 +377,7 @@
           if (crumb.indexOf(part) >= 0) inCrumb += part.length;
           lists.push(at);
         });
-        var factor = (1 + 0.8 * found / Math.max(sum, 1) + 0.6 * inCrumb / Math.max(sum, 1)) * (PRIOR[row[3]] || 1);
+        var factor = (1 + 0.8 * found / Math.max(sum, 1) + 0.6 * inCrumb / Math.max(sum, 1)) * (PRIOR[r.kind] || 1);
         if (q.parts.length > 1) {
           if (text.indexOf(q.compact.join('')) >= 0) factor += 0.5;
           if (lists.every(function (l) { return l.length; })) {
@@ -289,8 +387,35 @@
         r.score *= factor;
       });
       top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      return top.slice(0, limit);
+      // An annotation or term whose clause matches is shown under that clause.
+      var order = top.filter(function (r) {
+        return !((r.kind === 'a' || r.kind === 't') && r.targets.some(function (t) { return matched[t]; }));
+      }).concat(ranked.slice(top.length));
+      var m = manifest, count = {}, results = [], folded = {}, foldOrder = [];
+      order.forEach(function (r) {
+        var g = m.group[r.doc];
+        count[g] = (count[g] || 0) + 1;
+        if (count[g] <= m.fold && results.length < limit) results.push(r);
+        else if (count[g] > m.fold || results.some(function (x) { return m.group[x.doc] === g; })) {
+          if (!folded[g]) { folded[g] = { name: m.names[g] || '', docs: [] }; foldOrder.push(g); }
+          folded[g].docs.push(r.doc);
+        }
+      });
+      var shownGroups = {};
+      results.forEach(function (r) { shownGroups[m.group[r.doc]] = true; });
+      var folds = foldOrder.filter(function (g) { return shownGroups[g]; }).map(function (g) { return folded[g]; });
+      var missing = results.filter(function (r) { return r.url === undefined; });
+      return loadRows(missing.map(function (r) { return r.doc; })).then(function () {
+        missing.forEach(fill);
+        return { results: results, folded: folds };
+      });
     });
+  }
+
+  // The rows of folded entries, for showing them in place.
+  function expand(fold, max) {
+    var docs = fold.docs.slice(0, max);
+    return loadRows(docs).then(function () { return docs.map(function (doc) { return fill({ doc: doc }); }); });
   }
 
   // The shortest span holding one occurrence of every part.
@@ -367,6 +492,8 @@
     return frag;
   }
 
+  var MAX_FOLDED = 50;
+
   // One result: on search.html a list item whose first element is its link;
   // as a suggestion (`option`) the same without a link inside, since an
   // option is chosen through the box, and its address in `data-href`.
@@ -396,6 +523,61 @@
     p.className = 'search-snippet';
     p.appendChild(snippet(r.text.replace(/\s*\n\s*/g, ' '), query, size));
     item.appendChild(p);
+    if (!option && r.subs && r.subs.length) {
+      // The annotations and glossary terms of the clause, one click away.
+      var ul = d.createElement('ul');
+      ul.className = 'search-subs';
+      ul.setAttribute('aria-label', '释义和术语');
+      r.subs.forEach(function (s) {
+        var li = d.createElement('li'), link = d.createElement('a');
+        link.href = prefix + s[1];
+        link.textContent = s[0];
+        li.appendChild(link);
+        ul.appendChild(li);
+      });
+      item.appendChild(ul);
+    }
+    return item;
+  }
+
+  var foldCount = 0;
+
+  // One line per document for its further results: a button that shows
+  // them in place.
+  function foldItem(fold, query, size) {
+    var item = d.createElement('li');
+    item.className = 'search-fold';
+    var button = d.createElement('button');
+    var id = 'search-fold-' + (++foldCount);
+    button.type = 'button';
+    button.setAttribute('aria-expanded', 'false');
+    button.setAttribute('aria-controls', id);
+    button.textContent = fold.name + '中还有 ' + fold.docs.length + ' 条';
+    var list = d.createElement('ul');
+    list.id = id;
+    list.className = 'search-fold-list';
+    list.hidden = true;
+    button.addEventListener('click', function () {
+      var open = button.getAttribute('aria-expanded') !== 'true';
+      button.setAttribute('aria-expanded', open ? 'true' : 'false');
+      list.hidden = !open;
+      if (!open || list.firstChild) return;
+      expand(fold, MAX_FOLDED).then(function (rows) {
+        rows.forEach(function (r) { list.appendChild(resultItem(r, query, 'li', size, false)); });
+        if (fold.docs.length > rows.length) {
+          var rest = d.createElement('li');
+          rest.className = 'search-fold-rest';
+          rest.textContent = '另有 ' + (fold.docs.length - rows.length) + ' 条未列出，请换用更具体的词语。';
+          list.appendChild(rest);
+        }
+      }, function () {
+        var failed = d.createElement('li');
+        failed.textContent = '无法加载搜索索引。';
+        list.appendChild(failed);
+      });
+    });
+    item.appendChild(button);
+    item.appendChild(list);
     return item;
   }
 
@@ -415,11 +597,16 @@
       var done = function (results, error) {
         if (mine !== seq) return;
         clear(list);
+        var folds = (status && results.folded) || [];
         results.forEach(function (r) { list.appendChild(resultItem(r, query, tag, size, option)); });
+        folds.forEach(function (f) { list.appendChild(foldItem(f, query, size)); });
         if (status) {
+          var more = folds.reduce(function (n, f) { return n + f.docs.length; }, 0);
+          var also = (results.also || []).filter(function (a) { return a; });
           status.textContent = error ? '无法加载搜索索引。' :
-            !compact(query) ? '' : results.length ? '找到 ' + results.length + ' 条结果' +
-            (results.length >= limit ? '（只列出前 ' + limit + ' 条）' : '') : '没有找到结果。';
+            !compact(query) ? '' : results.length ? '找到 ' + (results.length + more) + ' 条结果' +
+            (more ? '，其中 ' + more + ' 条按文件收起' : '') +
+            (also.length ? '。同时搜索了：' + also.join('、') : '') : '没有找到结果。';
         }
         if (after) after(results, error);
         setState(list, 'done');
