@@ -58,7 +58,11 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> SearchConfig {
-        SearchConfig { weights: RoleWeights::default(), per_document: default_per_document(), synonyms: BTreeMap::new() }
+        SearchConfig {
+            weights: RoleWeights::default(),
+            per_document: default_per_document(),
+            synonyms: BTreeMap::new(),
+        }
     }
 }
 
@@ -200,7 +204,13 @@ fn nested_key_line(text: &str, key: &str) -> usize {
 /// every synonym a non-empty word with a non-empty list.
 fn check_search(search: &SearchConfig, text: &str) -> Result<(), Diagnostic> {
     let w = search.weights;
-    let weights = [("directive", w.directive), ("explanation", w.explanation), ("page", w.page), ("law", w.law), ("history", w.history)];
+    let weights = [
+        ("directive", w.directive),
+        ("explanation", w.explanation),
+        ("page", w.page),
+        ("law", w.law),
+        ("history", w.history),
+    ];
     for (key, value) in weights {
         if !value.is_finite() || value < 0.0 {
             let line = nested_key_line(text, key);
@@ -249,7 +259,8 @@ mod tests {
         let c = parse_config("title: 学习\n").unwrap();
         assert_eq!(c.search.per_document, 3);
         assert_eq!(c.search.weights.directive, 1.0);
-        let c = parse_config("title: a\nsearch:\n  weights:\n    law: 0.5\n  synonyms:\n    公车: [公务用车]\n").unwrap();
+        let c =
+            parse_config("title: a\nsearch:\n  weights:\n    law: 0.5\n  synonyms:\n    公车: [公务用车]\n").unwrap();
         assert_eq!(c.search.weights.law, 0.5);
         assert_eq!(c.search.weights.directive, 1.0);
         assert_eq!(c.search.synonyms["公车"], ["公务用车"]);

@@ -147,6 +147,88 @@ fn quality_on_the_query_set() {
     assert!(mrr >= MIN_MRR, "MRR {mrr:.3} < {MIN_MRR}");
 }
 
+/// Floors for the staff set (`tests/data/search-queries-staff.tsv`) and the
+/// 思考题 question set, overall and for every kind: (recall@5, MRR).
+const MIN_STAFF: (f64, f64) = (0.93, 0.87);
+const MIN_STAFF_KIND: f64 = 0.85;
+const MIN_QUESTIONS: (f64, f64) = (0.85, 0.75);
+
+/// Runs `bench/search-eval.js` on the built site (its results page, from
+/// `file://`) with `set` (extra arguments) and returns its JSON figures.
+fn eval_set(node: &Path, bin: &Path, out: &Path, set: &[&str]) -> serde_json::Value {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let site = format!("{}/", file_url(out));
+    let mut args = vec![format!("{root}/bench/search-eval.js"), "--site".into(), site, "--chromium".into()];
+    args.push(bin.to_string_lossy().into_owned());
+    args.push("--no-latency".into());
+    args.push("--verbose".into());
+    args.extend(set.iter().map(|a| a.to_string()));
+    let output = Command::new(node).args(&args).output().expect("run node");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    println!("{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("figures as JSON")
+}
+
+#[test]
+fn quality_by_kind_on_staff_and_question_sets() {
+    let Some(bin) = chromium() else { return };
+    let Some(node) = tool("node", "/usr/bin/node") else { return };
+    let tmp = TempDir::new().unwrap();
+    let out = build_site(tmp.path());
+    let staff = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/search-queries-staff.tsv");
+    let figures = eval_set(&node, &bin, &out, &["--queries", staff]);
+    println!("staff set: {figures}");
+    assert!(figures["queries"].as_u64().unwrap() >= 100, "the staff set needs at least 100 queries");
+    let (r5, mrr) = (figures["recall5"].as_f64().unwrap(), figures["mrr"].as_f64().unwrap());
+    assert!(r5 >= MIN_STAFF.0 && mrr >= MIN_STAFF.1, "staff set: recall@5 {r5}, MRR {mrr} below {MIN_STAFF:?}");
+    let kinds = figures["byKind"].as_object().unwrap();
+    assert_eq!(kinds.len(), 8, "all eight kinds: {kinds:?}");
+    for (kind, k) in kinds {
+        let r5 = k["recall5"].as_f64().unwrap();
+        assert!(r5 >= MIN_STAFF_KIND, "staff set, {kind}: recall@5 {r5} < {MIN_STAFF_KIND}");
+    }
+    // The question set is made from the built site's annotations, never written by hand.
+    let out_dir = out.to_string_lossy().into_owned();
+    let figures = eval_set(&node, &bin, &out, &["--thought", &out_dir]);
+    println!("question set: {figures}");
+    assert!(figures["queries"].as_u64().unwrap() >= 30, "every annotation's 思考题 make the set");
+    let (r5, mrr) = (figures["recall5"].as_f64().unwrap(), figures["mrr"].as_f64().unwrap());
+    assert!(
+        r5 >= MIN_QUESTIONS.0 && mrr >= MIN_QUESTIONS.1,
+        "question set: recall@5 {r5}, MRR {mrr} below {MIN_QUESTIONS:?}"
+    );
+}
+
+#[test]
+fn results_are_grouped_folded_and_expanded() {
+    let Some(bin) = chromium() else { return };
+    let tmp = TempDir::new().unwrap();
+    let out = build_site(tmp.path());
+    // A law's name: its articles are folded into one line after three of them.
+    let dom = dump_dom(&bin, &search_page(&out, "行政许可"));
+    let (links, done) = results(&dom);
+    assert!(done);
+    let per_law = links.iter().filter(|l| l.starts_with("laws/administrative-licensing-law.html")).count();
+    assert!(per_law <= 3, "{per_law} results of one law among the first: {links:?}");
+    assert!(
+        Regex::new(r#"<button type="button" aria-expanded="false" aria-controls="search-fold-\d+">《行政许可法》中还有 \d+ 条</button>"#)
+            .unwrap()
+            .is_match(&dom),
+        "no folded line for the law"
+    );
+    // A glossary term: the clause is the result, the term a sub-link under it.
+    let dom = dump_dom(&bin, &search_page(&out, "收支两条线"));
+    let (links, _) = results(&dom);
+    assert_eq!(links.first().map(String::as_str), Some("opinions.html#sec_3__subsec_3__point_4"), "{links:?}");
+    let term = Regex::new(r#"<a href="(glossary.html#term-[0-9a-f]+)">术语：收支两条线</a>"#).unwrap();
+    let term = term.captures(&dom).expect("the term is a sub-link of the clause")[1].to_string();
+    assert!(!links.contains(&term), "the term is also a result of its own: {links:?}");
+    // A site synonym: the results say what was also searched.
+    let dom = dump_dom(&bin, &search_page(&out, "红头文件清理"));
+    assert!(dom.contains("同时搜索了：规范性文件"), "synonym not named");
+    assert_eq!(results(&dom).0.first().map(String::as_str), Some("opinions.html#sec_3__subsec_3__point_1"));
+}
+
 #[test]
 fn hostile_queries_are_harmless() {
     let Some(bin) = chromium() else { return };

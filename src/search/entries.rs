@@ -303,12 +303,7 @@ fn article_text(clause: &Clause, law: bool) -> String {
     out
 }
 
-fn clause_entries<'a>(
-    cx: &Context<'a>,
-    index: usize,
-    tree: &'a crate::clause::ClauseTree,
-    out: &mut Vec<Entry<'a>>,
-) {
+fn clause_entries<'a>(cx: &Context<'a>, index: usize, tree: &'a crate::clause::ClauseTree, out: &mut Vec<Entry<'a>>) {
     let doc: &'a Document = &cx.resolved.documents[index];
     let law = doc.front.kind == Kind::Law;
     let short = format!("《{}》", doc.short_title());
@@ -423,14 +418,26 @@ fn document_entry<'a>(cx: &Context<'a>, index: usize) -> Entry<'a> {
         _ => Vec::new(),
     };
     let subs = if f.kind == Kind::Annotation { Vec::new() } else { cx.subs(&ClauseRef { doc: index, id: None }) };
-    Entry { kind, url: doc.output.clone(), crumb, fields, shown_prefix, shown_field: 1, role, group: index, subs, targets }
+    Entry {
+        kind,
+        url: doc.output.clone(),
+        crumb,
+        fields,
+        shown_prefix,
+        shown_field: 1,
+        role,
+        group: index,
+        subs,
+        targets,
+    }
 }
 
 /// Every entry of the site, in site order.
 pub fn collect(resolved: &Resolved) -> Vec<Entry<'_>> {
     let cx = Context::new(resolved);
     // Documents in parallel; their entries joined in site order.
-    let mut out: Vec<Entry> = (0..resolved.documents.len()).into_par_iter().flat_map_iter(|i| of_document(&cx, i)).collect();
+    let mut out: Vec<Entry> =
+        (0..resolved.documents.len()).into_par_iter().flat_map_iter(|i| of_document(&cx, i)).collect();
     out.extend(of_glossary(resolved));
     out
 }
@@ -462,7 +469,15 @@ pub fn of_glossary(resolved: &Resolved) -> Vec<Entry<'static>> {
             role: Role::Explanation,
             group: resolved.documents.len(),
             subs: Vec::new(),
-            targets: resolved.links.term_usage.get(k).into_iter().flatten().chain(&term.see).map(|c| cx.url(c)).collect(),
+            targets: resolved
+                .links
+                .term_usage
+                .get(k)
+                .into_iter()
+                .flatten()
+                .chain(&term.see)
+                .map(|c| cx.url(c))
+                .collect(),
         });
     }
     out

@@ -553,12 +553,12 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], settings: &Settings
                 data.push_str("],[");
                 let mut first = true;
                 for target in &e.targets {
-                    if let Some(n) = numbers.get(target.as_str()) {
+                    if let Some((from, to)) = span(entries, &numbers, target) {
                         if !first {
                             data.push(',');
                         }
                         first = false;
-                        data.push_str(&n.to_string());
+                        data.push_str(&format!("{from},{to}"));
                     }
                 }
                 data.push_str("]]");
@@ -587,6 +587,19 @@ pub fn build<'a, E: Borrow<Entry<'a>> + Sync>(entries: &[E], settings: &Settings
     }
     put(format!("{DIR}/manifest.js"), script("m", 0, &manifest));
     drop(phase);
+}
+
+/// The entries of the clause (or document) at `url` and of every clause
+/// inside it, as the range `[from, to)` of entry numbers: entries come in
+/// site order, a clause before the clauses inside it.
+fn span<'a, E: Borrow<Entry<'a>>>(entries: &[E], numbers: &FxHashMap<&str, u32>, url: &str) -> Option<(u32, u32)> {
+    let from = *numbers.get(url)?;
+    let inside = if url.contains('#') { format!("{url}__") } else { format!("{url}#") };
+    let mut to = from as usize + 1;
+    while entries.get(to).is_some_and(|e| e.borrow().url.starts_with(&inside)) {
+        to += 1;
+    }
+    Some((from, to as u32))
 }
 
 /// The entries' documents and roles as runs (`[first entry, document,

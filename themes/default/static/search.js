@@ -387,9 +387,15 @@
         r.score *= factor;
       });
       top.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      // An annotation or term whose clause matches is shown under that clause.
+      // An annotation or term whose clause (or a clause inside it) matches is
+      // shown under that clause, not as a result of its own.
+      var under = [];
       var order = top.filter(function (r) {
-        return !((r.kind === 'a' || r.kind === 't') && r.targets.some(function (t) { return matched[t]; }));
+        if (r.kind !== 'a' && r.kind !== 't') return true;
+        for (var i = 0; i + 1 < r.targets.length; i += 2) {
+          for (var e = r.targets[i]; e < r.targets[i + 1]; e++) if (matched[e]) { under.push(r); return false; }
+        }
+        return true;
       }).concat(ranked.slice(top.length));
       var m = manifest, count = {}, results = [], folded = {}, foldOrder = [];
       order.forEach(function (r) {
@@ -407,6 +413,14 @@
       var missing = results.filter(function (r) { return r.url === undefined; });
       return loadRows(missing.map(function (r) { return r.doc; })).then(function () {
         missing.forEach(fill);
+        // Each explanation set aside goes under the first result it explains.
+        under.forEach(function (x) {
+          var label = x.crumb.join('：'), host = null;
+          results.forEach(function (r) {
+            for (var i = 0; !host && i + 1 < x.targets.length; i += 2) if (r.doc >= x.targets[i] && r.doc < x.targets[i + 1]) host = r;
+          });
+          if (host && !host.subs.some(function (s) { return s[1] === x.url; })) host.subs = host.subs.concat([[label, x.url]]);
+        });
         return { results: results, folded: folds };
       });
     });
