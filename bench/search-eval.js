@@ -2,7 +2,7 @@
 // quality (recall@1, recall@5, MRR at clause level), bytes and latency.
 //
 //   node bench/search-eval.js --site URL [--engine shiyi|pagefind] [--queries FILE]
-//        [--thought OUT_DIR] [--verbose] [--no-latency]
+//        [--thought OUT_DIR] [--verbose] [--no-latency]   (--no-latency: quality only, no bytes or latency)
 //
 // URL is the site root (file:///…/out/ or http://127.0.0.1:PORT/sub/). For
 // pagefind the site must be served over HTTP and hold pagefind/ (from
@@ -92,7 +92,7 @@ const PAGEFIND = {
     const page = await browser.page();
     // Bytes to the first answer: a fresh page, no cache, one query.
     const bytes = [];
-    for (const { q } of queries.slice(0, 5)) {
+    for (const { q } of args.includes('--no-latency') ? [] : queries.slice(0, 5)) {
       const fresh = await browser.page();
       fresh.count = e.files;
       await fresh.open(site + e.first(q));
@@ -141,8 +141,8 @@ const PAGEFIND = {
     Object.keys(kinds).filter((k) => k !== 'all').sort().forEach((k) => { byKind[k] = figures(kinds[k]); });
     const result = {
       engine, ...figures(kinds.all), byKind,
-      firstAnswerBytes: Math.round(bytes.reduce((s, b) => s + b.bytes, 0) / bytes.length),
-      firstAnswerRequests: Math.round(bytes.reduce((s, b) => s + b.requests, 0) / bytes.length),
+      firstAnswerBytes: bytes.length ? Math.round(bytes.reduce((s, b) => s + b.bytes, 0) / bytes.length) : null,
+      firstAnswerRequests: bytes.length ? Math.round(bytes.reduce((s, b) => s + b.requests, 0) / bytes.length) : null,
       latencyMedianMs: warm.length ? +pct(0.5).toFixed(2) : null, latencyP95Ms: warm.length ? +pct(0.95).toFixed(2) : null,
     };
     if (args.includes('--verbose')) misses.forEach((m) => console.error(`miss (rank ${m.rank || '-'}) ${m.q} → want ${m.want}; got ${m.got.join(' , ')}`));

@@ -4,7 +4,8 @@
 # clause level), index bytes on disk, bytes downloaded up to the first answer
 # and query latency in headless Chromium (median, p95).
 #
-#   bench/search.sh                 the shipped site, with tests/data/search-queries.tsv
+#   bench/search.sh                 the shipped site, with tests/data/search-queries.tsv, then
+#                                   the staff set and the 思考题 question set by kind
 #   bench/search.sh --corpus 1000   also a generated corpus of 1,000 documents,
 #                                   with known-item queries from bench/corpus-queries.py
 #
@@ -67,6 +68,16 @@ HTML
   local ours theirs
   ours=$(node "$ROOT/bench/search-eval.js" --site "http://127.0.0.1:$port/" --queries "$queries")
   theirs=$(node "$ROOT/bench/search-eval.js" --site "http://127.0.0.1:$port/" --queries "$queries" --engine pagefind)
+  local sets=""
+  if [[ "$name" == shipped ]]; then
+    # The staff set and the 思考题 question set, both engines, by kind.
+    for set in "--queries $ROOT/tests/data/search-queries-staff.tsv" "--thought $out"; do
+      for engine in shiyi pagefind; do
+        # shellcheck disable=SC2086
+        sets+="$engine $(node "$ROOT/bench/search-eval.js" --site "http://127.0.0.1:$port/" $set --engine "$engine" --no-latency)"$'\n'
+      done
+    done
+  fi
   kill "$SERVER_PID"; SERVER_PID=""
   local js_bytes
   js_bytes=$(stat -c %s "$out/static/search.js")
@@ -87,6 +98,18 @@ print(f"| query latency, median | {a['latencyMedianMs']} ms | {b['latencyMedianM
 print(f"| query latency, p95 | {a['latencyP95Ms']} ms | {b['latencyP95Ms']} ms |")
 print(f"| build time | {float(build):.1f} s (whole site) | {float(pf_time):.1f} s (index only) |")
 PY
+  if [[ -n "$sets" ]]; then
+    python3 - <<PY
+import json
+rows = [line.split(' ', 1) for line in '''$sets'''.strip().split('\n')]
+print("\n| set, kind | queries | shiyi R@5 / MRR | Pagefind R@5 / MRR |\n|---|---|---|---|")
+for i in range(0, len(rows), 2):
+    a, b = json.loads(rows[i][1]), json.loads(rows[i + 1][1])
+    kinds = [('all', a, b)] + [(k, a['byKind'][k], b['byKind'][k]) for k in sorted(a['byKind'])]
+    for k, x, y in kinds:
+        print(f"| {k} | {x['queries']} | {x['recall5']:.3f} / {x['mrr']:.3f} | {y['recall5']:.3f} / {y['mrr']:.3f} |")
+PY
+  fi
 }
 
 bench_site shipped "$ROOT" "$ROOT/tests/data/search-queries.tsv"
