@@ -381,6 +381,9 @@ fn document_entry<'a>(cx: &Context<'a>, index: usize) -> Entry<'a> {
     titles.extend(f.doc_number.clone());
     let mut about: Vec<String> = Vec::new();
     about.extend(f.issuer.clone());
+    // Dates as a reader types them (`2005年7月22日`); the closing line of a
+    // directive writes them in Chinese numerals.
+    about.extend([f.signed, f.date, f.effective].into_iter().flatten().map(|d| d.chinese()));
     about.extend(f.summary.clone());
     about.extend(f.note.clone());
     about.extend(f.tags.iter().cloned());

@@ -180,13 +180,14 @@
   // around them into bigrams. Longer ones are tried first.
   var ASKING = ('可不可以 什么时候 有没有 能不能 要不要 会不会 是不是 应不应 可以吗 怎么办 怎么样 为什么 ' +
     '怎么 怎样 如何 什么 哪些 哪里 哪儿 哪个 哪一 是否 多少 多久 请问 一下 几次 几步 几年').split(' ');
-  var PARTICLES = '吗呢吧啊呀谁哪了的要能会该得是还都就几啥';
+  var PARTICLES = '吗呢吧啊呀谁哪了的要能会该得是还都就几啥来';
   // Words in which a particle is part of the word, not a function word.
   var WHOLE = ('主要 重要 需要 要求 必要 要点 只要 要素 纪要 纲要 摘要 首要 要案 要件 要害 ' +
     '了解 为了 除了 了结 目的 的确 能力 职能 效能 可能 功能 能否 技能 才能 智能 能源 ' +
     '会议 社会 委员会 机会 会计 大会 学会 协会 商会 工会 会员 会同 会签 ' +
     '应该 该项 该条 得到 取得 所得 获得 不得 得以 心得 但是 于是 凡是 总是 或是 若是 ' +
-    '还款 归还 退还 返还 偿还 首都 就业 成就 几乎 谁的').split(' ');
+    '还款 归还 退还 返还 偿还 首都 就业 成就 几乎 谁的 ' +
+    '来信 来访 以来 未来 原来 来源 本来 将来 后来 往来 来往').split(' ');
 
   // The query with its question and function words turned into spaces.
   function plainWords(text) {
@@ -212,21 +213,27 @@
   var PRIOR = { c: 1, d: 1, t: 0.95, a: 0.9 };
 
   function parse(query) {
-    var raw = String(query).slice(0, MAX_QUERY), plain = plainWords(raw);
-    var text = compact(plain) ? plain : raw;
-    var parts = text.split(/\s+/).filter(function (p) {
-      return compact(p).length > 0;
-    }).slice(0, MAX_PARTS);
+    var raw = String(query).slice(0, MAX_QUERY);
+    var some = function (p) { return compact(p).length > 0; };
+    // Terms are what the reader separated with spaces; a question word only
+    // cuts a term into pieces, which are matched apart but not required apart.
+    var terms = raw.split(/\s+/).map(plainWords).filter(some);
+    if (!terms.length) terms = raw.split(/\s+/).filter(some);
+    terms = terms.slice(0, MAX_PARTS);
+    var text = terms.join(' ');
+    var parts = terms;
+    var pieces = [];
+    terms.forEach(function (t) { t.split(/\s+/).filter(some).forEach(function (p) { pieces.push(p); }); });
     var list = [], seen = {};
     var partTokens = parts.map(function (p) {
       var own = {};
-      tokens(p, false).forEach(function (t) {
+      p.split(/\s+/).forEach(function (piece) { tokens(piece, false).forEach(function (t) {
         own[t] = true;
         if (!(t in seen) && list.length < MAX_TOKENS) { seen[t] = list.length; list.push(t); }
-      });
+      }); });
       return Object.keys(own).filter(function (t) { return t in seen; }).map(function (t) { return seen[t]; });
     });
-    return { text: text, parts: parts, compact: parts.map(compact), tokens: list, partTokens: partTokens };
+    return { text: text, parts: parts, compact: pieces.slice(0, MAX_PARTS * 2).map(compact), tokens: list, partTokens: partTokens };
   }
 
   // The query and its variants with synonyms: [{q, also}], the query first.
@@ -378,7 +385,7 @@
           lists.push(at);
         });
         var factor = (1 + 0.8 * found / Math.max(sum, 1) + 0.6 * inCrumb / Math.max(sum, 1)) * (PRIOR[r.kind] || 1);
-        if (q.parts.length > 1) {
+        if (q.compact.length > 1) {
           if (text.indexOf(q.compact.join('')) >= 0) factor += 0.5;
           if (lists.every(function (l) { return l.length; })) {
             factor += 0.5 / (1 + window(lists, q.compact) / 40);
