@@ -230,6 +230,39 @@ fn results_are_grouped_folded_and_expanded() {
 }
 
 #[test]
+fn a_folded_line_opens_in_place_from_the_keyboard() {
+    let Some(bin) = chromium() else { return };
+    let Some(node) = tool("node", "/usr/bin/node") else { return };
+    let tmp = TempDir::new().unwrap();
+    let out = build_site(tmp.path());
+    // Through the DevTools protocol: focus the folded line's button, press
+    // Enter, and read what it shows.
+    let script = format!(
+        "const {{ Browser }} = require({cdp:?}); (async () => {{ const b = new Browser(process.argv[2]); try {{ \
+         const p = await b.page(); await p.open(process.argv[1]); \
+         await p.eval(`new Promise(r => {{ const t = () => document.documentElement.getAttribute('data-search-state') === 'done' ? r() : setTimeout(t, 5); t(); }})`); \
+         const label = await p.eval(`(() => {{ const b = document.querySelector('.search-fold > button'); b.focus(); return b.textContent; }})()`); \
+         for (const type of ['keyDown', 'keyUp']) await p.send('Input.dispatchKeyEvent', {{ type, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: '\\r' }}); \
+         const shown = await p.eval(`new Promise(r => {{ const t = () => {{ const b = document.querySelector('.search-fold > button'); \
+           const l = document.getElementById(b.getAttribute('aria-controls')); const links = [...l.querySelectorAll('[data-search-result] > a[href]')].map(a => a.getAttribute('href')); \
+           links.length || performance.now() > 20000 ? r([b.getAttribute('aria-expanded'), l.hidden, links]) : setTimeout(t, 10); }}; t(); }})`); \
+         console.log(JSON.stringify([label, ...shown])); }} finally {{ b.close(); }} }})().catch(e => {{ console.error(e); process.exit(1); }});",
+        cdp = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/cdp.js")
+    );
+    let url = search_page(&out, "行政许可");
+    let output = Command::new(node).args(["-e", &script, &url, &bin.to_string_lossy()]).output().expect("run node");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (label, expanded, hidden, links): (String, String, bool, Vec<String>) =
+        serde_json::from_slice(&output.stdout).expect("the script's report");
+    let count: usize = Regex::new(r"中还有 (\d+) 条").unwrap().captures(&label).expect(&label)[1].parse().unwrap();
+    assert!(label.starts_with('《'), "{label}");
+    assert_eq!((expanded.as_str(), hidden), ("true", false), "the folded results are not shown");
+    assert_eq!(links.len(), count.min(50), "{label}: {links:?}");
+    let doc = links[0].split('#').next().unwrap().to_string();
+    assert!(links.iter().all(|l| l.starts_with(&doc)), "a folded line holds one document: {links:?}");
+}
+
+#[test]
 fn hostile_queries_are_harmless() {
     let Some(bin) = chromium() else { return };
     let tmp = TempDir::new().unwrap();
