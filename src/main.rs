@@ -1,4 +1,4 @@
-//! The `shiyi` command line: build, check, import, diff and serve.
+//! The `shiyi` command line: init, new, build, check, import, diff and serve.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

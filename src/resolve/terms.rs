@@ -248,18 +248,35 @@ pub fn load_glossary(path: &Path, text: &str, index: &CitationIndex) -> (Vec<Ter
 
 /// What to tell the user about a citation that did not resolve.
 pub fn suggestion_hint(error: &CitationError) -> String {
-    if error.suggestions.is_empty() {
+    // Two documents may share a short title: each suggestion is named once.
+    let mut once: Vec<&str> = Vec::new();
+    for s in &error.suggestions {
+        if !once.contains(&s.as_str()) {
+            once.push(s);
+        }
+    }
+    if once.is_empty() {
         "check the document name and the clause numbers".to_string()
     } else if error.ambiguous {
-        format!("name the document: {}", error.suggestions.join(" or "))
+        format!("name the document: {}", once.join(" or "))
     } else {
-        format!("nearest existing: {}", error.suggestions.join(", "))
+        format!("nearest existing: {}", once.join(", "))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hint_names_each_suggestion_once() {
+        let error = CitationError {
+            message: String::new(),
+            suggestions: vec!["意见 一".into(), "意见 一".into(), "通知 一".into()],
+            ambiguous: true,
+        };
+        assert_eq!(suggestion_hint(&error), "name the document: 意见 一 or 通知 一");
+    }
 
     #[test]
     fn nested_abbreviations() {
