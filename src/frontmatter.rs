@@ -152,6 +152,54 @@ pub struct FrontMatter {
     /// (`具体意见 三（三）3`) or by id (`opinions#sec_3`).
     #[serde(default)]
     pub annotates: Vec<String>,
+    /// For annotations: self-test questions (自测).
+    #[serde(default)]
+    pub quiz: Vec<QuizQuestion>,
+}
+
+/// One self-test question of an annotation's `quiz:` list.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuizQuestion {
+    /// The question.
+    pub q: String,
+    /// `single`, `multiple` or `truefalse`; when left out, `truefalse` for a
+    /// question without options, `multiple` for an answer of several letters,
+    /// `single` otherwise.
+    #[serde(default, rename = "type")]
+    pub kind: Option<QuizKind>,
+    /// The choices, shown as A, B, C… (none for true/false).
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// The letters of the right choices (`B`, `ACD`), or `true`/`false`.
+    pub answer: QuizAnswer,
+    /// Why that is the answer (Markdown; may cite clauses with `[[…]]`).
+    pub explain: String,
+    /// The clause the question tests; the annotation's first clause when left out.
+    #[serde(default)]
+    pub clause: Option<String>,
+}
+
+/// The kinds of self-test question.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum QuizKind {
+    /// One right choice (单选).
+    Single,
+    /// One or more right choices (多选).
+    Multiple,
+    /// 对 or 错 (判断).
+    Truefalse,
+}
+
+/// A question's answer as written in the front matter.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum QuizAnswer {
+    /// `true` or `false`, for true/false questions.
+    Bool(bool),
+    /// The letters of the right choices.
+    Letters(String),
 }
 
 /// A content file cut into its YAML and its body.

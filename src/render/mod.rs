@@ -8,6 +8,7 @@ pub mod clause_html;
 pub mod handouts;
 pub mod linker;
 mod pages;
+pub mod quiz;
 pub mod views;
 
 use std::collections::{BTreeMap, HashSet};
@@ -263,6 +264,14 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
                 url: relative_url(from, &h.path),
             })
             .collect(),
+        quizzes: quiz::scopes_of(resolved, index)
+            .into_iter()
+            .filter(|q| !q.sheet)
+            .map(|q| LinkView {
+                title: q.section.map_or_else(|| "全文".to_string(), |c| c.label.clone()),
+                url: relative_url(from, &q.path),
+            })
+            .collect(),
     }
 }
 
@@ -388,6 +397,7 @@ enum Job<'l, 'r> {
     StudyPlan,
     Document(usize),
     Handout(&'l handouts::HandoutScope<'r>),
+    Quiz(&'l quiz::QuizScope<'r>),
 }
 
 /// A small page that sends the reader from an old path to the new one.
@@ -542,6 +552,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     // so that they overlap with the many small document pages.
     let lists = pages::list_pages(resolved);
     let scopes = handouts::scopes(resolved);
+    let quizzes = quiz::scopes(resolved);
     let mut jobs: Vec<Job<'_, '_>> = lists.iter().map(Job::List).collect();
     jobs.extend([Job::Home, Job::NotFound, Job::Search, Job::StudyPlan]);
     // A content file whose page would take the place of a generated one is
@@ -564,6 +575,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         }
     }
     jobs.extend(scopes.iter().map(Job::Handout));
+    jobs.extend(quizzes.iter().map(Job::Quiz));
     // The search index is built while the pages render.
     let render_pages = || {
         let _phase = crate::timings::phase("pages");
@@ -582,6 +594,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             }
             Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
             Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
+            Job::Quiz(scope) => out.take(&scope.path, quiz::render_quiz(&renderer, scope)),
         })
     };
     let build_index = || {

@@ -123,6 +123,9 @@ pub struct DocumentView {
     pub annotations: Vec<LinkView>,
     /// Print handouts: the whole document first, then one per top-level section.
     pub handouts: Vec<LinkView>,
+    /// Self-test pages: the whole document first, then one per top-level
+    /// section with questions.
+    pub quizzes: Vec<LinkView>,
 }
 
 /// A clause an annotation explains, quoted on the annotation page.

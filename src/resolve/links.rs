@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{Body, Document, citations, cited, references, study, terms, timeline};
+use super::{Body, Document, citations, cited, quiz, references, study, terms, timeline};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::Kind;
@@ -33,6 +33,8 @@ pub struct Links {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// The study plan's sessions (empty without a plan).
     pub study_plan: Vec<study::Session>,
+    /// Self-test questions, annotation by annotation.
+    pub quiz: Vec<quiz::Question>,
 }
 
 /// A matcher for every glossary term and alias (leftmost-longest); pattern
@@ -164,6 +166,8 @@ pub(super) fn link(
         }
         None => Vec::new(),
     };
-    let links = Links { index, graph, abbreviations, glossary, term_usage, cited, timeline, tags, study_plan };
+    let (quiz, quiz_problems) = quiz::collect(documents, &index, &graph);
+    diagnostics.extend(quiz_problems);
+    let links = Links { index, graph, abbreviations, glossary, term_usage, cited, timeline, tags, study_plan, quiz };
     (links, diagnostics)
 }

@@ -12,6 +12,7 @@ pub mod cited;
 pub mod coverage;
 mod links;
 pub mod paths;
+pub mod quiz;
 pub mod references;
 pub mod study;
 pub mod terms;
