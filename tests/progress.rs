@@ -23,7 +23,6 @@ const DRIVER: &str = r##"<!doctype html>
       frame.src = url;
     });
   }
-  function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
   function d() { return frame.contentDocument; }
   function doc() {
     var x = d();
@@ -51,7 +50,14 @@ const DRIVER: &str = r##"<!doctype html>
     var end = d().querySelector('#sec_2__subsec_1 > .read-mark');
     var w = frame.contentWindow;
     w.scrollTo(0, end.getBoundingClientRect().bottom + w.scrollY - 600);
-    return wait(500);
+    // The mark is set a moment after the scroll; wait for it (up to 10 s).
+    return new Promise(function (resolve) {
+      var tries = 0;
+      (function poll() {
+        if (d().querySelector('#sec_2__subsec_1 button.read-toggle[aria-pressed="true"]') || ++tries > 100) resolve();
+        else setTimeout(poll, 100);
+      })();
+    });
   }).then(function () {
     out.scrolled = doc();
     return open('/opinions.html');

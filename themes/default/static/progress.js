@@ -137,6 +137,15 @@
       }
     }, { passive: true });
     window.addEventListener('pagehide', function () { if (scrolled) check(); });
+    // Browsers that batch scroll events with frames that never come (a
+    // background tab, a headless run) still get checked once a second.
+    var lastY = window.scrollY;
+    setInterval(function () {
+      if (window.scrollY === lastY) return;
+      lastY = window.scrollY;
+      scrolled = true;
+      check();
+    }, 1000);
   }
 
   // The home page and the study plan: progress per document or section, the
