@@ -161,6 +161,7 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Box<Outcome>> {
     drop(resolve_phase);
     let mut sources = std::mem::take(&mut resolved.sources);
     let mut diagnostics = std::mem::take(&mut resolved.diagnostics);
+    diagnostic::limits::cap_repeats(&mut diagnostics);
     let theme = match theme {
         Ok(t) => t,
         Err(error) => {

@@ -6,6 +6,8 @@
 
 use serde::de::DeserializeOwned;
 
+mod guard;
+
 /// A YAML syntax or type error, positioned in the file the YAML came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
@@ -18,7 +20,16 @@ pub struct YamlError {
 }
 
 /// Parses `text` as `T`. `first_line` is the file line of the text's first line.
+/// Aliases and deeply nested flow collections are refused before parsing
+/// (see [`guard`]): their cost grows far beyond the text's size.
 pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
+    if let Err(refused) = guard::scan(text) {
+        return Err(YamlError {
+            line: refused.line + first_line - 1,
+            column: refused.column,
+            message: refused.message,
+        });
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let message = e.to_string();
         let (line, column) = e

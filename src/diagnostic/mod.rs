@@ -14,6 +14,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
 
 pub mod format;
+pub mod limits;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -193,6 +194,12 @@ impl<'a> Renderer<'a> {
         .with_message(d.full_message());
         let notes: Vec<String> = d.hint.iter().map(|h| format!("hint: {h}")).collect();
         let text = sources.get(&d.path);
+        let long_line = text
+            .and_then(|t| t.lines().nth(d.line.checked_sub(1)?))
+            .filter(|l| l.chars().count() > limits::SHOWN_LINE_CHARS);
+        if let Some(line) = long_line {
+            return render_cut_line(d, line);
+        }
         let span = text.and_then(|t| if d.line > 0 { span_of(t, d.line, d.column.max(1)) } else { None });
         if let (Some(text), Some(span)) = (text, span) {
             let files = &mut self.files;
@@ -207,6 +214,23 @@ impl<'a> Renderer<'a> {
         }
         format!("{d}\n")
     }
+}
+
+/// A diagnostic on a very long line, shown like codespan's form but with
+/// only a window of the line around its column (see [`limits::window`]).
+fn render_cut_line(d: &Diagnostic, line: &str) -> String {
+    let (shown, column) = limits::window(line, d.column);
+    let number = d.line.to_string();
+    let pad = " ".repeat(number.len());
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut out = format!("{severity}: {}\n{pad} ┌─ {}\n{pad} │\n{number} │ {shown}\n", d.full_message(), d.location());
+    let under: String = shown.chars().take(column - 1).map(|c| if c.is_ascii() { " " } else { "  " }).collect();
+    out.push_str(&format!("{pad} │ {under}^\n{pad} │\n"));
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("{pad} = hint: {hint}\n"));
+    }
+    out.push('\n');
+    out
 }
 
 /// One line per diagnostic, `path:line:col: severity: message` (for tests, CI

@@ -75,7 +75,14 @@ pub struct CitationIndex {
     info: Vec<HashMap<String, ClauseInfo>>,
     short_titles: Vec<String>,
     kinds: Vec<Kind>,
+    /// Bytes in the longest document name: no longer prefix can name one.
+    longest_name: usize,
 }
+
+/// The longest citation resolved, in characters; a longer one is an error
+/// at once (no citation of a clause is anywhere near as long, and matching
+/// a huge text against every name would take time in proportion to its square).
+pub const MAX_CITATION_CHARS: usize = 200;
 
 /// Normal form of a citation: no whitespace, full-width brackets, `第（一）项`
 /// read as `第一项`, and no 《》 around a leading document name.
@@ -128,6 +135,7 @@ impl CitationIndex {
             }
         }
         (index.paths, index.info) = per_document.into_iter().unzip();
+        index.longest_name = index.names.keys().map(String::len).max().unwrap_or(0);
         index
     }
 
@@ -151,10 +159,14 @@ impl CitationIndex {
             let doc = self.names.get(&rest[..end])?;
             return Some((*doc, &rest[end + '》'.len_utf8()..]));
         }
-        // The longest prefix that names a document: one map lookup per prefix.
+        // The longest prefix that names a document: one map lookup per prefix
+        // no longer than the longest name.
         citation
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
+            .take_while(|end| *end <= self.longest_name)
+            .collect::<Vec<_>>()
+            .into_iter()
             .rev()
             .find_map(|end| self.names.get(&citation[..end]).map(|&doc| (doc, &citation[end..])))
     }
@@ -186,6 +198,13 @@ impl CitationIndex {
     /// citation appears in: a bare `三（三）3` looks there first, then in every
     /// directive of the site.
     pub fn resolve(&self, raw: &str, context: Option<usize>) -> Result<ClauseRef, CitationError> {
+        if raw.chars().count() > MAX_CITATION_CHARS {
+            return Err(CitationError {
+                message: format!("a citation is at most {MAX_CITATION_CHARS} characters long"),
+                suggestions: Vec::new(),
+                ambiguous: false,
+            });
+        }
         let text = normalize(raw);
         if text.is_empty() {
             return Err(CitationError { message: "empty citation".into(), suggestions: Vec::new(), ambiguous: false });

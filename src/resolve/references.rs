@@ -73,12 +73,47 @@ pub struct ReferenceGraph {
     pub backlinks: HashMap<ClauseRef, Vec<Backlink>>,
 }
 
-/// 1-based line and column of byte `offset` in `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// Line and column of byte offsets in one text, asked in increasing order:
+/// each call reads only the text since the last one, so finding every
+/// reference of a text takes time in proportion to its length.
+struct Positions<'t> {
+    text: &'t str,
+    /// Where the last call ended, the newlines before it, and the characters
+    /// between its line's start and it.
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'t> Positions<'t> {
+    fn new(text: &'t str) -> Self {
+        Positions { text, offset: 0, line: 0, column: 0 }
+    }
+
+    /// Newlines before byte `offset` (0-based line) and its 1-based column.
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = Positions::new(self.text);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 0;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column + 1)
+    }
+}
+
+/// A citation as messages quote it: at most 40 characters, then `…`.
+fn shortened(citation: &str) -> std::borrow::Cow<'_, str> {
+    match citation.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &citation[..cut]).into(),
+        None => citation.into(),
+    }
 }
 
 /// The id of the clause that holds source line `line` (the last clause starting at or before it).
@@ -105,8 +140,9 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                 Body::Markdown => Vec::new(),
             };
             let context = doc.front.kind.has_clauses().then_some(i);
+            let mut positions = Positions::new(&doc.body_text);
             for span in find_references(&doc.body_text) {
-                let (line, column) = position(&doc.body_text, span.range.start);
+                let (line, column) = positions.at(span.range.start);
                 let line = line + doc.body_line;
                 match index.resolve(span.target, context) {
                     Ok(target) => {
@@ -129,7 +165,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                                 &doc.path,
                                 line,
                                 column,
-                                format!("reference [[{}]]: {}", span.target, e.message),
+                                format!("reference [[{}]]: {}", shortened(span.target), e.message),
                             )
                             .with_code("reference")
                             .citing(span.target)
@@ -178,11 +214,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn positions_are_read_forward() {
+        let text = "ab\n[[x]] 中[[y]]\n\n  [[z]]";
+        let mut positions = Positions::new(text);
+        let found: Vec<(usize, usize)> = find_references(text).iter().map(|s| positions.at(s.range.start)).collect();
+        assert_eq!(found, vec![(1, 1), (1, 8), (3, 3)]);
+        assert_eq!(positions.at(0), (0, 1), "an earlier offset starts over");
+    }
+
+    #[test]
     fn reference_syntax() {
         let spans = find_references("见[[三（三）3]]和[[行政许可法 第二十条|许可]]，不是[单括号]。");
         assert_eq!(spans.len(), 2);
         assert_eq!(spans[0].target, "三（三）3");
         assert_eq!(spans[1].label, Some("许可"));
-        assert_eq!(position("ab\ncd[[x]]", 5), (1, 3));
+        assert_eq!(Positions::new("ab\ncd[[x]]").at(5), (1, 3));
     }
 }
