@@ -1,7 +1,7 @@
 //! Builds the clause tree from blocks: a stack of open clauses, one rank per
 //! numbering level, ids composed from the numbers on the way down.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 mod parts;
 #[cfg(test)]
@@ -43,6 +43,19 @@ fn rank(kind: ClauseKind) -> i32 {
         ClauseKind::Division => 2,
         ClauseKind::Text | ClauseKind::Block | ClauseKind::Quote => 9,
     }
+}
+
+/// The number for the next child of a kind that `counted` accepts: one more
+/// than the number ending the id of the last such child (ids end `_N`, as
+/// `…__p_3` and `…__para_2`). Read from the end, not by counting every child,
+/// so that a clause with many children is built in linear time.
+fn next_number(children: &[Clause], counted: impl Fn(ClauseKind) -> bool) -> u32 {
+    children
+        .iter()
+        .rev()
+        .find(|c| counted(c.kind))
+        .and_then(|c| c.id.rsplit('_').next()?.parse::<u32>().ok())
+        .map_or(1, |n| n + 1)
 }
 
 struct Builder {
@@ -134,12 +147,7 @@ impl Builder {
             while self.stack.last().is_some_and(|(c, _)| c.kind != ClauseKind::Article) {
                 self.pop();
             }
-            let count = self
-                .stack
-                .last()
-                .map_or(0, |(a, _)| a.children.iter().filter(|c| c.kind == ClauseKind::Paragraph).count())
-                as u32;
-            let n = count + 1;
+            let n = self.stack.last().map_or(1, |(a, _)| next_number(&a.children, |k| k == ClauseKind::Paragraph));
             let id = self.compose_id(format!("para_{n}"), ClauseKind::Paragraph);
             let para = Clause {
                 kind: ClauseKind::Paragraph,
@@ -156,7 +164,7 @@ impl Builder {
         }
         let n = match self.stack.last() {
             Some((parent, _)) => {
-                parent.children.iter().filter(|c| matches!(c.kind, ClauseKind::Text | ClauseKind::Block)).count() + 1
+                next_number(&parent.children, |k| matches!(k, ClauseKind::Text | ClauseKind::Block)) as usize
             }
             None => {
                 self.preamble_paragraphs += 1;
@@ -397,12 +405,13 @@ pub fn build_tree(blocks: &[Block], title: &str) -> (ClauseTree, Vec<ClauseProbl
         closing: plain_paragraphs(closing, "closing", None),
         statute,
     };
-    let reported: Vec<usize> = problems.iter().filter(|p| p.error).map(|p| p.line).collect();
+    let reported: HashSet<usize> = problems.iter().filter(|p| p.error).map(|p| p.line).collect();
     let mut tree = tree;
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for part in [&mut tree.preface, &mut tree.body, &mut tree.closing] {
         for clause in part.iter_mut() {
-            unique_ids(clause, &mut seen, &reported, &mut problems);
+            unique_ids(clause, &mut seen, &mut next_suffix, &reported, &mut problems);
         }
     }
     (tree, problems)

@@ -2,7 +2,7 @@
 //! of contents, schedules, lists of attachments, appended acts, part headings
 //! and quoted wording; and the last pass that keeps every id unique.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::super::layout::{Role, is_title_like, schedule_start};
 use super::super::numbering::{Marker, format_cn_numeral, is_cn_numeral_char, parse_marker};
@@ -211,12 +211,20 @@ impl Builder {
 pub(super) fn unique_ids(
     clause: &mut Clause,
     seen: &mut HashMap<String, usize>,
-    reported: &[usize],
+    next_suffix: &mut HashMap<String, usize>,
+    reported: &HashSet<usize>,
     problems: &mut Vec<ClauseProblem>,
 ) {
     if let Some(&first) = seen.get(&clause.id) {
         let old = clause.id.clone();
-        let new = (2..).map(|k| format!("{old}-dup{k}")).find(|id| !seen.contains_key(id)).unwrap_or_default();
+        // Suffixes are tried from the last one given to this id on, so that
+        // an id repeated many times costs no more than its repeats.
+        let mut k = next_suffix.get(&old).copied().unwrap_or(2);
+        while seen.contains_key(&format!("{old}-dup{k}")) {
+            k += 1;
+        }
+        next_suffix.insert(old.clone(), k + 1);
+        let new = format!("{old}-dup{k}");
         if !reported.contains(&clause.line) {
             problems.push(ClauseProblem {
                 line: clause.line,
@@ -230,7 +238,7 @@ pub(super) fn unique_ids(
     }
     seen.insert(clause.id.clone(), clause.line);
     for child in &mut clause.children {
-        unique_ids(child, seen, reported, problems);
+        unique_ids(child, seen, next_suffix, reported, problems);
     }
 }
 
