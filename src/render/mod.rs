@@ -72,6 +72,15 @@ fn site_view(resolved: &Resolved) -> SiteView {
 /// grow with the size of the site.
 const NAV_DIRECTIVES: usize = 6;
 
+/// At most this many plain pages are named in the navigation of every page;
+/// when a site has more, the home page lists them instead.
+const NAV_PAGES: usize = 8;
+
+/// The plain pages (`kind: page`) of the site, in order.
+fn plain_pages(resolved: &Resolved) -> impl Iterator<Item = &Document> + Clone {
+    resolved.documents.iter().filter(|d| d.front.kind == Kind::Page)
+}
+
 /// Above this many directives and laws, the home page leaves out their
 /// tables of contents.
 const HOME_TOC_LIMIT: usize = 30;
@@ -84,13 +93,10 @@ fn nav_targets(resolved: &Resolved) -> Vec<(String, String)> {
     if directives.clone().count() <= NAV_DIRECTIVES {
         out.extend(directives.map(|d| (d.short_title().to_string(), d.output.clone())));
     }
-    out.extend(
-        resolved
-            .documents
-            .iter()
-            .filter(|d| d.front.kind == Kind::Page)
-            .map(|d| (d.short_title().to_string(), d.output.clone())),
-    );
+    let pages = plain_pages(resolved);
+    if pages.clone().count() <= NAV_PAGES {
+        out.extend(pages.map(|d| (d.short_title().to_string(), d.output.clone())));
+    }
     if let Some(plan) = &resolved.config.study_plan {
         out.push((plan.title.clone(), handouts::STUDY_PLAN_PAGE.to_string()));
     }
@@ -371,8 +377,17 @@ impl<'a> Renderer<'a> {
         if documents.len() > HOME_TOC_LIMIT {
             documents.iter_mut().for_each(|d| d.toc.clear());
         }
+        // Pages left out of the navigation are listed here.
+        let pages: Vec<LinkView> = if plain_pages(self.resolved).count() > NAV_PAGES {
+            plain_pages(self.resolved).map(|d| short_link("index.html", d)).collect()
+        } else {
+            Vec::new()
+        };
         let page = self.page_view(&self.site.title, "home", "index.html", Vec::new());
-        self.render("home.html", "index.html", page, |c| c.insert("documents", &documents))
+        self.render("home.html", "index.html", page, |c| {
+            c.insert("documents", &documents);
+            c.insert("pages", &pages);
+        })
     }
 
     fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
