@@ -1,8 +1,9 @@
 //! Fixture sites under `tests/fixtures/`: each is built (or checked) and its
 //! result compared with what is recorded beside it.
 //!
-//! * `expected/`: the golden output (every file except `static/` and the
-//!   search index under `search/`, which `tests/search.rs` covers), compared
+//! * `expected/`: the golden output (every file except `static/`, the
+//!   search index under `search/`, which `tests/search.rs` covers, and the
+//!   `.shiyi-output` marker, which `tests/safety.rs` covers), compared
 //!   byte for byte; the built site must also pass the link check.
 //! * `expected.diagnostics`: for sites that must fail, the exit status on the
 //!   first line (`status: 1`) and then every diagnostic, one per line, as
@@ -60,7 +61,7 @@ fn check_output(dir: &Path, expected_dir: &Path) -> Result<(), String> {
     }
     let actual: Vec<(String, Vec<u8>)> = common::read_tree(&out)
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("static/") && !p.starts_with("search/"))
+        .filter(|(p, _)| !p.starts_with("static/") && !p.starts_with("search/") && p != shiyi::output::MARKER)
         .collect();
     if blessing() {
         let _ = std::fs::remove_dir_all(expected_dir);
