@@ -118,6 +118,10 @@ pub struct FrontMatter {
     /// For laws: the date of the version of the text in this file.
     #[serde(default)]
     pub version_date: Option<Date>,
+    /// The document this file is a version of: every version of one document
+    /// carries the same key (see `resolve::versions`).
+    #[serde(default)]
+    pub version_of: Option<String>,
     /// Sort key among documents (smaller first).
     #[serde(default)]
     pub weight: i64,

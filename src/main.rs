@@ -212,6 +212,21 @@ fn report(outcome: &Outcome, args: &ReportArgs) -> i32 {
     outcome.status.exit_code()
 }
 
+/// The Markdown files directly in `dir` (the laws a new law may be a version of).
+fn existing_laws(dir: &Path) -> Vec<shiyi::import::ExistingFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<shiyi::import::ExistingFile> = entries
+        .flatten()
+        .filter_map(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            file_name.ends_with(".md").then_some(shiyi::import::ExistingFile { file_name, text })
+        })
+        .collect();
+    files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    files
+}
+
 fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     let Command::Import { file, kind, slug, attachment_slugs, note, source, out, force } = command else {
         unreachable!("run_import is called for import only")
@@ -222,7 +237,7 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
         ImportKind::Directive => (Kind::Directive, root.join("content")),
         ImportKind::Law => (Kind::Law, root.join("content/laws")),
     };
-    let options = FileImport { kind, directive: DirectiveImport { slug, attachment_slugs, source }, note };
+    let options = FileImport { kind, directive: DirectiveImport { slug: slug.clone(), attachment_slugs, source }, note };
     let imported = import_file(&file, &options)?;
     for note in &imported.notes {
         eprintln!("note: {note}");
@@ -230,13 +245,21 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
     for warning in &imported.warnings {
         eprintln!("warning: {warning}");
     }
-    let files = imported.files;
+    let mut files = imported.files;
     let dir = out.unwrap_or(default_dir);
+    let mut replaced = Vec::new();
+    if kind == Kind::Law {
+        let existing = existing_laws(&dir);
+        if let Some(version_files) = shiyi::import::as_new_version(&files[0], &slug, &existing)? {
+            replaced = version_files[1..].iter().map(|f| f.file_name.clone()).collect();
+            files = version_files;
+        }
+    }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for f in &files {
         let path = dir.join(&f.file_name);
-        if path.exists() && !force {
+        if path.exists() && !force && !replaced.contains(&f.file_name) {
             return Err(format!("{} exists: pass --force to overwrite it", path.display()));
         }
     }

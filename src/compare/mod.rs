@@ -16,7 +16,7 @@ pub mod report;
 mod textdiff;
 
 pub use align::{Alignment, Pair, Relation, Status, align};
-pub use parse::{Article, Heading, ParseError, parse_articles};
+pub use parse::{Article, Heading, ParseError, articles_of, parse_articles};
 pub use textdiff::{Mark, Segment, char_diff};
 
 /// The counts of a comparison's summary (修改 N 条、新增 N 条、删除 N 条、移动 N 条).

@@ -1,7 +1,7 @@
 //! A law file's articles in order, for comparison: the clause tree flattened
 //! to one entry per 第X条 with the headings above it.
 
-use crate::clause::{Clause, ClauseKind, build_tree};
+use crate::clause::{Clause, ClauseKind, ClauseTree, build_tree};
 use crate::markdown::split_blocks;
 
 /// A heading above an article (编, 章, 节 or an unnumbered one such as 附则).
@@ -57,28 +57,8 @@ fn push_lines(clause: &Clause, out: &mut Vec<String>) {
     }
 }
 
-/// The articles of a law text, in document order. The text may start with
-/// front matter (`---` … `---`), which is skipped. Numbering errors (a
-/// duplicate or backward article number) and a text without any 第X条 are
-/// errors at their line.
-pub fn parse_articles(text: &str) -> Result<Vec<Article>, ParseError> {
-    let (body, first_line) = match crate::frontmatter::split(text) {
-        Ok(split) => (split.body, split.body_line),
-        Err(crate::frontmatter::SplitError::Missing) => (text, 1),
-        Err(crate::frontmatter::SplitError::Unclosed) => {
-            return Err(ParseError {
-                line: 1,
-                column: 1,
-                message: "the front matter's opening `---` has no closing `---`".into(),
-                hint: "end the front matter with a `---` line, or remove the opening one".into(),
-            });
-        }
-    };
-    let title = body.lines().find_map(|l| l.strip_prefix("# ")).unwrap_or("").trim().to_string();
-    let (tree, problems) = build_tree(&split_blocks(body, first_line, true), &title);
-    if let Some(p) = problems.iter().find(|p| p.error) {
-        return Err(ParseError { line: p.line, column: p.column, message: p.message.clone(), hint: p.hint.clone() });
-    }
+/// The articles of a parsed clause tree, in document order.
+pub fn articles_of(tree: &ClauseTree) -> Vec<Article> {
     let mut articles = Vec::new();
     tree.walk(|clause, ancestors| {
         if clause.kind != ClauseKind::Article {
@@ -110,6 +90,32 @@ pub fn parse_articles(text: &str) -> Result<Vec<Article>, ParseError> {
             line: clause.line,
         });
     });
+    articles
+}
+
+/// The articles of a law text, in document order. The text may start with
+/// front matter (`---` … `---`), which is skipped. Numbering errors (a
+/// duplicate or backward article number) and a text without any 第X条 are
+/// errors at their line.
+pub fn parse_articles(text: &str) -> Result<Vec<Article>, ParseError> {
+    let (body, first_line) = match crate::frontmatter::split(text) {
+        Ok(split) => (split.body, split.body_line),
+        Err(crate::frontmatter::SplitError::Missing) => (text, 1),
+        Err(crate::frontmatter::SplitError::Unclosed) => {
+            return Err(ParseError {
+                line: 1,
+                column: 1,
+                message: "the front matter's opening `---` has no closing `---`".into(),
+                hint: "end the front matter with a `---` line, or remove the opening one".into(),
+            });
+        }
+    };
+    let title = body.lines().find_map(|l| l.strip_prefix("# ")).unwrap_or("").trim().to_string();
+    let (tree, problems) = build_tree(&split_blocks(body, first_line, true), &title);
+    if let Some(p) = problems.iter().find(|p| p.error) {
+        return Err(ParseError { line: p.line, column: p.column, message: p.message.clone(), hint: p.hint.clone() });
+    }
+    let articles = articles_of(&tree);
     if articles.is_empty() {
         return Err(ParseError {
             line: first_line,

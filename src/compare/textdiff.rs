@@ -44,10 +44,17 @@ pub fn char_diff(old: &str, new: &str) -> Vec<Segment> {
     // Fold short common runs that sit between two changes.
     let last = runs.len().saturating_sub(1);
     for i in 1..last {
+        let (before, after) = (runs[i - 1].0, runs[i + 1].0);
+        let deletes = |t: DiffTag| matches!(t, DiffTag::Delete | DiffTag::Replace);
+        let inserts = |t: DiffTag| matches!(t, DiffTag::Insert | DiffTag::Replace);
+        // Only inside a rewrite: text inserted on both sides of a kept word
+        // leaves the word kept.
         if runs[i].0 == DiffTag::Equal
             && runs[i].1.chars().count() <= SHORT_COMMON
-            && runs[i - 1].0 != DiffTag::Equal
-            && runs[i + 1].0 != DiffTag::Equal
+            && before != DiffTag::Equal
+            && after != DiffTag::Equal
+            && (deletes(before) || deletes(after))
+            && (inserts(before) || inserts(after))
         {
             runs[i].0 = DiffTag::Replace;
         }
@@ -123,5 +130,8 @@ mod tests {
         let segments = char_diff("甲的乙", "丙的丁");
         assert_eq!(segments.len(), 2, "{segments:?}");
         assert_eq!(segments[0], Segment { mark: Mark::Deleted, text: "甲的乙".into() });
+        // A kept word between two insertions stays kept.
+        let segments = char_diff("国家制定规则。", "坚持领导。\n国家坚持原则，制定规则。");
+        assert!(segments.iter().any(|s| s.mark == Mark::Same && s.text == "国家"), "{segments:?}");
     }
 }

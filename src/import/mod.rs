@@ -4,7 +4,8 @@
 //! text in UTF-8 or GB18030/GBK, a Word `.docx`, a saved web page; the
 //! format is recognised from the content), imports it as a directive
 //! ([`import_directive`]: one document per part, numbered headings, the
-//! signature block, attachments) or as a law ([`import_law`]), and checks
+//! signature block, attachments) or as a law ([`import_law`]; filed by
+//! [`as_new_version`] as another version of a law already there), and checks
 //! that a text with numbered lines came out with numbered clauses.
 
 mod directive;
@@ -13,9 +14,11 @@ mod html;
 mod law;
 mod notice;
 pub mod source;
+mod version;
 
 pub use directive::{DirectiveImport, ImportedFile, import_directive};
 pub use law::import_law;
+pub use version::{ExistingFile, as_new_version};
 
 use std::path::Path;
 

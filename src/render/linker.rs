@@ -141,16 +141,25 @@ impl<'a> Linker<'a> {
             Some(id) => {
                 self.resolved.links.index.info(target.doc, id).map_or_else(|| id.clone(), |i| i.citation.clone())
             }
-            None => format!("《{}》", doc.short_title()),
+            None => doc.cited_name(),
         }
     }
 
     /// Hover title for a link to a clause: its citation and first words.
+    /// A link to a document in several versions says which version it
+    /// opens: the current one (`（现行版本）`), or an older one, whose
+    /// date its citation already names.
     fn hover(&self, target: &ClauseRef) -> String {
         let text = target.id.as_ref().and_then(|id| self.resolved.clause_text(target.doc, id)).map(|t| snippet(t, 40));
+        let mut citation = self.citation_of(target);
+        if let Some(v) = self.resolved.documents[target.doc].version
+            && v.current
+        {
+            citation.push_str(&format!("（现行版本，{}版）", v.date.chinese()));
+        }
         match text {
-            Some(t) if !t.is_empty() => format!("{}：{t}", self.citation_of(target)),
-            _ => self.citation_of(target),
+            Some(t) if !t.is_empty() => format!("{citation}：{t}"),
+            _ => citation,
         }
     }
 
@@ -181,10 +190,15 @@ impl<'a> Linker<'a> {
             && self.resolved.documents[d].front.kind != crate::frontmatter::Kind::Annotation
         {
             let target = ClauseRef { doc: d, id: None };
+            let doc = &self.resolved.documents[d];
+            let title = match doc.version {
+                Some(v) if v.current => format!("{}（现行版本，{}版）", doc.front.title, v.date.chinese()),
+                _ => doc.front.title.clone(),
+            };
             return format!(
                 "<a class=\"doc-link\" href=\"{}\" title=\"{}\">{shown}</a>",
                 self.url_of(&target),
-                escape_text(&self.resolved.documents[d].front.title)
+                escape_text(&title)
             );
         }
         let canonical = canonical_title(inner, &links.abbreviations);

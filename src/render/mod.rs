@@ -9,6 +9,7 @@ pub mod handouts;
 pub mod linker;
 mod pages;
 pub mod quiz;
+pub mod versions;
 pub mod views;
 
 use std::collections::{BTreeMap, HashSet};
@@ -278,6 +279,7 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
                 url: relative_url(from, &q.path),
             })
             .collect(),
+        versions: versions::versions_view(resolved, index, from),
     }
 }
 
@@ -369,7 +371,7 @@ impl<'a> Renderer<'a> {
             .documents
             .iter()
             .enumerate()
-            .filter(|(_, d)| d.front.kind.has_clauses())
+            .filter(|(_, d)| d.front.kind.has_clauses() && d.version.is_none_or(|v| v.current))
             .map(|(i, _)| document_view(self.resolved, i, "index.html", None))
             .collect();
         // A home page that lists many documents lists them without their
@@ -388,6 +390,22 @@ impl<'a> Renderer<'a> {
             c.insert("documents", &documents);
             c.insert("pages", &pages);
         })
+    }
+
+    fn compare_page(
+        &self,
+        set: &crate::resolve::versions::VersionSet,
+        c: &crate::resolve::versions::Comparison,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let path = c.output.as_str();
+        let view = versions::compare_view(self.resolved, set, c);
+        let current = &self.resolved.documents[set.current()];
+        let crumbs = vec![
+            LinkView { title: self.site.title.clone(), url: relative_url(path, "index.html") },
+            short_link(path, current),
+        ];
+        let page = self.page_view(&view.title, "compare", path, crumbs);
+        self.render_sized("compare.html", path, page, 64 * 1024, |c| c.insert("cmp", &view))
     }
 
     fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
@@ -413,6 +431,7 @@ enum Job<'l, 'r> {
     Document(usize),
     Handout(&'l handouts::HandoutScope<'r>),
     Quiz(&'l quiz::QuizScope<'r>),
+    Compare(&'r crate::resolve::versions::VersionSet, &'r crate::resolve::versions::Comparison),
 }
 
 /// A small page that sends the reader from an old path to the new one.
@@ -591,6 +610,9 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     }
     jobs.extend(scopes.iter().map(Job::Handout));
     jobs.extend(quizzes.iter().map(Job::Quiz));
+    for set in &resolved.versions {
+        jobs.extend(set.comparisons.iter().map(|c| Job::Compare(set, c)));
+    }
     // The search index is built while the pages render.
     let render_pages = || {
         let _phase = crate::timings::phase("pages");
@@ -610,6 +632,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
             Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
             Job::Quiz(scope) => out.take(&scope.path, quiz::render_quiz(&renderer, scope)),
+            Job::Compare(set, c) => out.take(&c.output, renderer.compare_page(set, c)),
         })
     };
     let build_index = || {
@@ -617,6 +640,22 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         crate::search::write_index(resolved, &|path, bytes| out.put(&path, bytes));
     };
     rayon::join(render_pages, build_index);
+    // The current version's dated address leads to its page, so that the
+    // address stays valid when a newer version comes.
+    for set in &resolved.versions {
+        let current = &resolved.documents[set.current()];
+        if let Some(v) = current.version {
+            let dated = set.dated_output(v.date);
+            if out.has(&dated) {
+                out.problem(
+                    Diagnostic::error(&current.path, 1, 1, format!("`{dated}` would overwrite another output file"))
+                        .with_hint("rename the file or folder that produces it"),
+                );
+            } else {
+                out.put(&dated, redirect_page(&dated, &current.output));
+            }
+        }
+    }
     for doc in &resolved.documents {
         // Invalid aliases were reported while resolving.
         for alias in doc.front.aliases.iter().filter_map(|a| paths::alias_output(a).ok()) {

@@ -126,6 +126,9 @@ pub struct DocumentView {
     /// Self-test pages: the whole document first, then one per top-level
     /// section with questions.
     pub quizzes: Vec<LinkView>,
+    /// For a document in several versions: this version, the others and
+    /// their comparisons.
+    pub versions: Option<super::versions::VersionsView>,
 }
 
 /// A clause an annotation explains, quoted on the annotation page.

@@ -50,9 +50,10 @@ fn index_document(doc: &Document) -> (HashMap<String, String>, HashMap<String, C
     let mut paths = HashMap::default();
     let mut info = HashMap::default();
     if let Body::Clauses(tree) = &doc.body {
+        let name = doc.cited_name();
         tree.walk_addressed(|clause, ancestors, address| {
             let path = citation_path(clause, ancestors, tree.statute);
-            let citation = format!("《{}》{path}", doc.short_title());
+            let citation = format!("{name}{path}");
             if !clause.cite.is_empty() {
                 paths.entry(normalize(&path)).or_insert_with(|| clause.id.clone());
                 // Items of an article's first paragraph are cited without
@@ -129,8 +130,18 @@ impl CitationIndex {
             index.kinds.push(doc.front.kind);
             if doc.front.kind != Kind::Annotation {
                 let slug = doc.output.trim_end_matches(".html").to_string();
-                for name in [doc.short_title(), doc.front.title.as_str(), slug.as_str()] {
-                    index.names.entry(normalize(name)).or_insert(i);
+                // An older version is named with its date only
+                // (`行政许可法@2003-08-27`): plain names mean the current one.
+                if doc.version.is_none_or(|v| v.current) {
+                    for name in [doc.short_title(), doc.front.title.as_str()] {
+                        index.names.entry(normalize(name)).or_insert(i);
+                    }
+                }
+                index.names.entry(normalize(&slug)).or_insert(i);
+                if let Some(v) = doc.version {
+                    for name in [doc.short_title(), doc.front.title.as_str()] {
+                        index.names.entry(normalize(&format!("{name}@{}", v.date))).or_insert(i);
+                    }
                 }
             }
         }
@@ -194,6 +205,30 @@ impl CitationIndex {
         scored.into_iter().take(3).map(|(_, shown)| shown).collect()
     }
 
+    /// The error for `NAME@DATE…` when NAME is a document but DATE is not
+    /// one of its versions.
+    fn unknown_version(&self, text: &str) -> Option<CitationError> {
+        let (name, rest) = text.split_once('@')?;
+        let name = name.strip_prefix('《').and_then(|n| n.strip_suffix('》')).unwrap_or(name);
+        let date: String = rest.chars().take(10).collect();
+        if self.names.contains_key(&format!("{name}@{date}")) {
+            return None;
+        }
+        let doc = *self.names.get(name)?;
+        let prefix = format!("{name}@");
+        let mut versions: Vec<String> = self.names.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+        versions.sort();
+        Some(CitationError {
+            ambiguous: false,
+            message: if versions.is_empty() {
+                format!("《{}》 has only one version: cite it without `@{date}`", self.short_titles[doc])
+            } else {
+                format!("《{}》 has no version dated `{date}`", self.short_titles[doc])
+            },
+            suggestions: versions,
+        })
+    }
+
     /// Resolves a citation written by a reader. `context` is the document the
     /// citation appears in: a bare `三（三）3` looks there first, then in every
     /// directive of the site.
@@ -226,6 +261,9 @@ impl CitationIndex {
                     suggestions: self.suggestions(&[doc], id),
                 }),
             };
+        }
+        if let Some(error) = self.unknown_version(&text) {
+            return Err(error);
         }
         if let Some((doc, path)) = self.split_document(&text) {
             if path.is_empty() {

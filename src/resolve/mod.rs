@@ -17,6 +17,7 @@ pub mod references;
 pub mod study;
 pub mod terms;
 pub mod timeline;
+pub mod versions;
 
 pub use links::{Links, term_matcher};
 
@@ -82,6 +83,8 @@ pub struct Document {
     pub body_text: String,
     /// File line of the body's first line.
     pub body_line: usize,
+    /// Its place among the versions of its document (`version_of:`).
+    pub version: Option<versions::VersionOf>,
 }
 
 impl Resolved {
@@ -97,6 +100,15 @@ impl Document {
     /// The name used in citations: `short_title`, or the title.
     pub fn short_title(&self) -> &str {
         self.front.short_title.as_deref().unwrap_or(&self.front.title)
+    }
+
+    /// The name of the document in citations, with the version for a
+    /// version that is no longer current: `《反垄断法》（2007年8月30日版）`.
+    pub fn cited_name(&self) -> String {
+        match self.version {
+            Some(v) if !v.current => format!("《{}》（{}版）", self.short_title(), v.date.chinese()),
+            _ => format!("《{}》", self.short_title()),
+        }
     }
 }
 
@@ -115,6 +127,8 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
     /// Cross-links: citations, references, annotations, terms, cited documents, timeline, tags.
     pub links: Links,
+    /// Documents in several versions, with their comparisons.
+    pub versions: Vec<versions::VersionSet>,
 }
 
 /// Options that change what is resolved.
@@ -254,9 +268,14 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     let parsed: Vec<(Body, Vec<Diagnostic>)> = raw.par_iter().map(parse_body).collect();
     drop(phase);
 
+    // Versions take their output paths from `version_of:`.
+    let plan = versions::plan(&raw);
+    diagnostics.extend(plan.diagnostics);
+
     // Output paths: valid, unique, not reserved.
     let mut by_output: BTreeMap<String, usize> = BTreeMap::new();
-    let outputs: Vec<String> = raw.iter().map(output_path).collect();
+    let outputs: Vec<String> =
+        raw.iter().enumerate().map(|(i, d)| plan.outputs[i].clone().unwrap_or_else(|| output_path(d))).collect();
     for (i, doc) in raw.iter().enumerate() {
         if let Some(slug) = &doc.front.slug
             && !paths::valid_slug(slug)
@@ -331,7 +350,9 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
         }
     }
 
-    let readable: Vec<usize> = (0..raw.len()).filter(|&i| raw[i].front.kind.has_clauses()).collect();
+    // Older versions are reached from their current version, not in reading order.
+    let older = |i: usize| plan.version_of[i].is_some_and(|v| !v.current);
+    let readable: Vec<usize> = (0..raw.len()).filter(|&i| raw[i].front.kind.has_clauses() && !older(i)).collect();
     let mut place_in_reading_order: Vec<Option<usize>> = vec![None; raw.len()];
     for (p, &r) in readable.iter().enumerate() {
         place_in_reading_order[r] = Some(p);
@@ -358,11 +379,14 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
             front_yaml: doc.front_yaml,
             body_text: doc.body,
             body_line: doc.body_line,
+            version: plan.version_of[i],
         });
     }
+    let version_sets = versions::build(plan.sets, &documents);
     let config_text = sources.get(&PathBuf::from(crate::config::CONFIG_FILE)).map(String::as_str);
     let (links, problems) = links::link(&documents, glossary.as_ref(), &config, config_text);
     diagnostics.extend(problems);
+    diagnostics.extend(versions::check(&documents, &version_sets, &links.graph, &links.index));
     // A clause tree holds its document's text: the source is not needed past
     // linking, and keeping it would double the memory of a large site.
     for doc in &mut documents {
@@ -372,7 +396,7 @@ pub fn resolve(loaded: Loaded, options: ResolveOptions) -> Resolved {
     }
     diagnostics.sort();
     mark_consequences(&mut diagnostics, &unreadable, &documents);
-    Resolved { config, documents, assets, sources, diagnostics, links }
+    Resolved { config, documents, assets, sources, diagnostics, links, versions: version_sets }
 }
 
 /// Marks the unresolved citations of files that could not be read as

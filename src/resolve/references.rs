@@ -47,6 +47,10 @@ pub fn find_references(text: &str) -> Vec<ReferenceSpan<'_>> {
 pub struct Reference {
     /// Where it points.
     pub target: Option<ClauseRef>,
+    /// 1-based line of the `[[` in the file.
+    pub line: usize,
+    /// 1-based column of the `[[`.
+    pub column: usize,
 }
 
 /// A place that cites a clause.
@@ -157,7 +161,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                             _ => (format!("ref-{number}"), doc.front.title.clone()),
                         };
                         graph.backlinks.entry(target.clone()).or_default().push(Backlink { source: i, anchor, label });
-                        refs.push(Reference { target: Some(target) });
+                        refs.push(Reference { target: Some(target), line, column });
                     }
                     Err(e) => {
                         diagnostics.push(
@@ -171,7 +175,7 @@ pub fn build_graph(documents: &[Document], index: &CitationIndex) -> (ReferenceG
                             .citing(span.target)
                             .with_hint(suggestion_hint(&e)),
                         );
-                        refs.push(Reference { target: None });
+                        refs.push(Reference { target: None, line, column });
                     }
                 }
             }

@@ -39,6 +39,9 @@ pub enum EntryKind {
     Annotation,
     /// A glossary term.
     Term,
+    /// A clause or document of a version that is no longer current: ranked
+    /// below the current version's.
+    Older,
 }
 
 impl EntryKind {
@@ -49,6 +52,7 @@ impl EntryKind {
             EntryKind::Document => "d",
             EntryKind::Annotation => "a",
             EntryKind::Term => "t",
+            EntryKind::Older => "o",
         }
     }
 }
@@ -306,7 +310,9 @@ fn article_text(clause: &Clause, law: bool) -> String {
 fn clause_entries<'a>(cx: &Context<'a>, index: usize, tree: &'a crate::clause::ClauseTree, out: &mut Vec<Entry<'a>>) {
     let doc: &'a Document = &cx.resolved.documents[index];
     let law = doc.front.kind == Kind::Law;
-    let short = format!("《{}》", doc.short_title());
+    // An older version's results are labelled with its date.
+    let short = doc.cited_name();
+    let kind = if doc.version.is_some_and(|v| !v.current) { EntryKind::Older } else { EntryKind::Clause };
     let mut heading_texts: rustc_hash::FxHashMap<usize, Cow<'a, str>> = Default::default();
     tree.walk(|clause, ancestors| {
         // In a statute the article is the unit; its paragraphs and items are
@@ -359,7 +365,7 @@ fn clause_entries<'a>(cx: &Context<'a>, index: usize, tree: &'a crate::clause::C
         };
         let subs = cx.subs(&ClauseRef { doc: index, id: Some(clause.id.clone()) });
         out.push(Entry {
-            kind: EntryKind::Clause,
+            kind,
             url: format!("{}#{}", doc.output, clause.id),
             crumb,
             fields: vec![(own, text), (CITATION, Cow::Owned(citation)), (CONTEXT, Cow::Owned(context.join("\n")))],
@@ -405,10 +411,14 @@ fn document_entry<'a>(cx: &Context<'a>, index: usize) -> Entry<'a> {
     let crumb = match f.kind {
         Kind::Annotation => vec![Cow::Borrowed("释义"), Cow::Borrowed(f.title.trim_start_matches("释义："))],
         Kind::Page => vec![Cow::Borrowed(f.title.as_str())],
-        _ => vec![Cow::Owned(format!("《{}》", doc.short_title()))],
+        _ => vec![Cow::Owned(doc.cited_name())],
     };
     let shown_prefix = if text.is_empty() { f.title.clone() } else { format!("{}\n", f.title) };
-    let kind = if f.kind == Kind::Annotation { EntryKind::Annotation } else { EntryKind::Document };
+    let kind = match f.kind {
+        Kind::Annotation => EntryKind::Annotation,
+        _ if doc.version.is_some_and(|v| !v.current) => EntryKind::Older,
+        _ => EntryKind::Document,
+    };
     let fields = vec![(TITLE, Cow::Owned(titles.join("\n"))), (TEXT, Cow::Owned(text))];
     let role = match f.kind {
         Kind::Directive => Role::Directive,

@@ -209,8 +209,9 @@
   var COMMON = 0.6, MAX_QUERY = 200, MAX_PARTS = 8, MAX_TOKENS = 48, RERANK = 20, MAX_VARIANTS = 4;
   // A variant of the query made with a synonym weighs a little less.
   var VARIANT = 0.9;
-  // A clause ranks a little above the text that explains it (besides roles).
-  var PRIOR = { c: 1, d: 1, t: 0.95, a: 0.9 };
+  // A clause ranks a little above the text that explains it (besides roles);
+  // a clause of a version that is no longer current ranks below both.
+  var PRIOR = { c: 1, d: 1, t: 0.95, a: 0.9, o: 0.7 };
 
   function parse(query) {
     var raw = String(query).slice(0, MAX_QUERY);
