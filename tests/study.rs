@@ -26,6 +26,8 @@ const PAGES: &[&str] = &[
     "study-plan.html",
     "handouts/opinions-sec_3.html",
     "laws/administrative-licensing-law.html",
+    "laws/anti-monopoly-law/2007-08-30.html",
+    "laws/anti-monopoly-law/compare-2007-08-30_2022-06-24.html",
     "search.html",
     "404.html",
 ];
@@ -46,6 +48,13 @@ const CHECKER: &str = r##"<!doctype html>
     var w = frame.contentWindow, d = frame.contentDocument;
     out.overflow = d.documentElement.scrollWidth - d.documentElement.clientWidth;
     out.width = w.innerWidth;
+    // A comparison page: are the two versions of its first changed article side by side?
+    var row = d.querySelector('.cmp-changed');
+    if (row) {
+      var a = row.querySelector('.cmp-old').getBoundingClientRect();
+      var b = row.querySelector('.cmp-new').getBoundingClientRect();
+      out.side_by_side = Math.abs(a.top - b.top) < 1 && b.left >= a.right;
+    }
     var copied = null;
     Object.defineProperty(w.navigator, 'clipboard', { configurable: true, value: {
       writeText: function (t) { copied = t; return Promise.resolve(); } } });
@@ -130,6 +139,33 @@ fn every_page_type_is_accessible_and_fits_a_phone() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn comparison_page_is_two_columns_wide_and_stacked_narrow_and_in_print() {
+    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let port = serve_site(tmp.path(), &axe);
+    let page = "laws/anti-monopoly-law/compare-2007-08-30_2022-06-24.html";
+    assert_eq!(check(&bin, port, page, 1280, None)["side_by_side"].as_bool(), Some(true));
+    assert_eq!(check(&bin, port, page, 360, None)["side_by_side"].as_bool(), Some(false));
+    if !pdftotext() {
+        return;
+    }
+    let printed = tmp.path().join("print");
+    std::fs::create_dir_all(&printed).unwrap();
+    let text = printed_text(&bin, &tmp.path().join("out").join(page), &printed);
+    for kept in ["新旧对照", "修改 24 条、新增 13 条", "第一章 总 则", "反垄断工作坚持中国共产党的领导", "（无此条）"]
+    {
+        assert!(text.contains(kept), "printed comparison lacks `{kept}`:\n{}", &text[..text.len().min(2000)]);
+    }
+    for hidden in ["跳到正文", "站点导航", "其他版本对照"] {
+        assert!(!text.contains(hidden), "printed comparison shows `{hidden}`");
+    }
+    // Stacked in print: the old text of 第四条 comes before the new one, not beside it on the same line.
+    let old = text.find("国家制定和实施与社会主义市场经济相适应的竞争规则").expect("old 第四条 printed");
+    let new = text.find("反垄断工作坚持中国共产党的领导").expect("new 第四条 printed");
+    assert!(old < new && !text[old..new].contains("第五条"), "old and new 第四条 printed one after the other");
 }
 
 #[test]

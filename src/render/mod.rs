@@ -640,20 +640,14 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         crate::search::write_index(resolved, &|path, bytes| out.put(&path, bytes));
     };
     rayon::join(render_pages, build_index);
-    // The current version's dated address leads to its page, so that the
-    // address stays valid when a newer version comes.
-    for set in &resolved.versions {
-        let current = &resolved.documents[set.current()];
-        if let Some(v) = current.version {
-            let dated = set.dated_output(v.date);
-            if out.has(&dated) {
-                out.problem(
-                    Diagnostic::error(&current.path, 1, 1, format!("`{dated}` would overwrite another output file"))
-                        .with_hint("rename the file or folder that produces it"),
-                );
-            } else {
-                out.put(&dated, redirect_page(&dated, &current.output));
-            }
+    for (dated, doc) in versions::dated_redirects(resolved) {
+        if out.has(&dated) {
+            out.problem(
+                Diagnostic::error(&doc.path, 1, 1, format!("`{dated}` would overwrite another output file"))
+                    .with_hint("rename the file or folder that produces it"),
+            );
+        } else {
+            out.put(&dated, redirect_page(&dated, &doc.output));
         }
     }
     for doc in &resolved.documents {

@@ -95,6 +95,20 @@ pub fn versions_view(resolved: &Resolved, doc: usize, from: &str) -> Option<Vers
     })
 }
 
+/// The dated address of each current version with its document: it leads
+/// to the current page, so that the address stays valid when a newer
+/// version comes.
+pub fn dated_redirects(resolved: &Resolved) -> Vec<(String, &crate::resolve::Document)> {
+    resolved
+        .versions
+        .iter()
+        .filter_map(|set| {
+            let current = &resolved.documents[set.current()];
+            current.version.map(|v| (set.dated_output(v.date), current))
+        })
+        .collect()
+}
+
 /// One side of a compared pair.
 #[derive(Debug, Clone, Serialize)]
 pub struct SideView {
