@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use super::citations::{CitationIndex, ClauseRef};
+use super::paths::valid_slug;
 use super::references::ReferenceGraph;
-use super::{Body, Document, field_line, valid_slug};
+use super::{Body, Document, field_line};
 use crate::compare::{self, Alignment, Article, Status};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{Date, Kind};
@@ -115,7 +116,7 @@ pub fn plan(raw: &[RawDocument]) -> Plan {
             None
         };
         if let Some(message) = problem {
-            plan.diagnostics.push(Diagnostic::error(&doc.path, line, 1, message).with_hint(
+            plan.diagnostics.push(Diagnostic::error(&doc.path, line, 1, message).with_code("version").with_hint(
                 "give every version of a law (or directive) the same `version_of: NAME` (a file name without \
                  spaces or slashes) and its own `version_date: YYYY-MM-DD`",
             ));
@@ -137,6 +138,7 @@ pub fn plan(raw: &[RawDocument]) -> Plan {
                         1,
                         format!("`{key}` has two versions dated {}: also {}", w[0].0, raw[w[0].1].path.display()),
                     )
+                    .with_code("version")
                     .with_hint("each version of a document needs its own version_date"),
                 );
             }
@@ -269,7 +271,9 @@ pub fn check(
                 Some(c) => format!("see what changed on {} and update the text, or cite the current version", c.output),
                 None => "update the text, or cite the current version".to_string(),
             };
-            out.push(Diagnostic::warning(&doc.path, line, column, message).with_hint(hint));
+            out.push(
+                Diagnostic::warning(&doc.path, line, column, message).with_code("outdated-version").with_hint(hint),
+            );
         }
     }
     out
