@@ -11,8 +11,12 @@ use shiyi::diagnostic::Severity;
 use shiyi::{BuildOptions, Status};
 
 fn build(root: &Path, out: &Path) -> shiyi::Outcome {
-    let outcome =
-        shiyi::build(&BuildOptions { root: root.to_path_buf(), output: Some(out.to_path_buf()), drafts: false });
+    let outcome = shiyi::build(&BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        drafts: false,
+        force: false,
+    });
     assert_eq!(outcome.status, Status::Success, "{}", outcome.report());
     outcome
 }
