@@ -237,7 +237,8 @@ fn run_import(root: &Path, command: Command) -> Result<Vec<PathBuf>, String> {
         ImportKind::Directive => (Kind::Directive, root.join("content")),
         ImportKind::Law => (Kind::Law, root.join("content/laws")),
     };
-    let options = FileImport { kind, directive: DirectiveImport { slug: slug.clone(), attachment_slugs, source }, note };
+    let options =
+        FileImport { kind, directive: DirectiveImport { slug: slug.clone(), attachment_slugs, source }, note };
     let imported = import_file(&file, &options)?;
     for note in &imported.notes {
         eprintln!("note: {note}");
