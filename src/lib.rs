@@ -268,7 +268,7 @@ fn build_with(options: &BuildOptions, free_site: bool, deny_warnings: bool) -> O
         Ok(s) => s,
         Err(e) => {
             diagnostics.push(write_error(e));
-            return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+            return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
         }
     };
     let counted = render::CountingSink::new(&staging);
@@ -279,12 +279,17 @@ fn build_with(options: &BuildOptions, free_site: bool, deny_warnings: bool) -> O
     let files = counted.count();
     if has_errors(&diagnostics) || (deny_warnings && !diagnostics.is_empty()) {
         // Dropping the staging folder removes it; the output stays as it was.
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+        // Errors that are all about writing the output folder (a full disk,
+        // no permission) are output-folder errors, exit code 2.
+        let writing_only = diagnostics.iter().filter(|d| d.is_error()).all(|d| d.code == "write");
+        let status =
+            if writing_only && has_errors(&diagnostics) { Status::ConfigErrors } else { Status::ContentErrors };
+        return Outcome { status, diagnostics, sources, rendered: None, coverage, files: 0 };
     }
     let _commit_phase = timings::phase("commit");
     if let Err(e) = staging.commit() {
         diagnostics.push(write_error(e));
-        return Outcome { status: Status::ContentErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
+        return Outcome { status: Status::ConfigErrors, diagnostics, sources, rendered: None, coverage, files: 0 };
     }
     if !free_site {
         std::mem::forget(resolved);

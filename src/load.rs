@@ -215,6 +215,16 @@ fn slash_path(path: &Path) -> String {
 fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot read file: {e}")).with_code("read"))?;
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        // A NUL byte would be copied into the pages, where browsers show it
+        // differently; a text file has none.
+        let before = String::from_utf8_lossy(&bytes[..at]);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(Diagnostic::error(path, line, column, "the file contains a NUL character")
+            .with_code("not-utf8")
+            .with_hint("remove it: text files have none (the file may be damaged, or saved as UTF-16)"));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -285,5 +295,8 @@ mod tests {
         std::fs::write(&f, b"---\ntitle: \xff\n---\n").unwrap();
         let e = read_text(&f, Path::new("content/x.md")).unwrap_err();
         assert_eq!((e.line, e.column), (2, 8));
+        std::fs::write(&f, "---\ntitle: a\n---\n\n正文\0。\n").unwrap();
+        let e = read_text(&f, Path::new("content/x.md")).unwrap_err();
+        assert_eq!((e.line, e.column, e.message.as_str()), (5, 3, "the file contains a NUL character"));
     }
 }

@@ -226,3 +226,15 @@ fn a_killed_build_leaves_no_staging_folder_after_the_next_build() {
     assert_eq!(staging_folders(), Vec::<String>::new());
     assert!(root.join("output/index.html").exists());
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_made_is_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = site(tmp.path(), &[("notice.md", NOTICE)]);
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out = build(&root, &["--output", file.join("out").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}

@@ -236,9 +236,49 @@ fn parse_paren(s: &str) -> Option<(Marker, &str)> {
     let marker = if num.chars().all(|c| c.is_ascii_digit()) {
         Marker::ArabicParen(num.parse().ok()?)
     } else {
-        Marker::CnParen(parse_cn_numeral(num)?)
+        Marker::CnParen(clause_number(num)?)
     };
     Some((marker, rest.trim_start_matches(char::is_whitespace)))
+}
+
+/// The value of a numeral used as a clause number: written the usual way
+/// (`十一`, `二十`, `一百零一`, also `一十一` and `〇` for `零`) and not zero.
+/// `十十`, `二二` or `〇` are no clause numbers: see [`malformed_number`].
+fn clause_number(numeral: &str) -> Option<u32> {
+    let n = parse_cn_numeral(numeral)?;
+    let usual: String = numeral.chars().map(|c| if matches!(c, '〇' | '○') { '零' } else { c }).collect();
+    let written = format_cn_numeral(n);
+    let same = usual == written || usual.strip_prefix('一').is_some_and(|rest| rest == written);
+    (n > 0 && (same || numeral.chars().count() == 1)).then_some(n)
+}
+
+/// The start of `line` when it is written like a clause number but is not
+/// one (`十十、`, `0.`, `（〇）`, `零、`): the parser reads such a line as
+/// text, and this names what to report.
+pub fn malformed_number(line: &str) -> Option<&str> {
+    let line = line.trim_start_matches(char::is_whitespace);
+    if parse_marker(line).is_some() {
+        return None;
+    }
+    let numeral = |c: char| is_cn_numeral_char(c) || c.is_ascii_digit();
+    let (open, rest) = match line.strip_prefix(['（', '(']) {
+        Some(rest) => (line.len() - rest.len(), rest),
+        None => (0, line),
+    };
+    let (num, after) = take_while(rest, numeral);
+    if num.is_empty() || num.chars().count() > 6 {
+        return None;
+    }
+    let closes = if open > 0 {
+        after.starts_with(['）', ')'])
+    } else if num.chars().all(|c| c.is_ascii_digit()) {
+        after.starts_with(['.', '、', '．'])
+            && !after[after.chars().next()?.len_utf8()..].starts_with(|c: char| c.is_ascii_digit())
+    } else {
+        after.starts_with('、')
+    };
+    let end = line.len() - after.len() + after.chars().next().map_or(0, char::len_utf8);
+    closes.then(|| &line[..end])
 }
 
 /// Parses `1.`, `1、`, `1．` (not `4.1.1`, not `2005年`).
@@ -251,14 +291,15 @@ fn parse_arabic(s: &str) -> Option<(Marker, &str)> {
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    Some((Marker::Arabic(num.parse().ok()?), rest.trim_start_matches(char::is_whitespace)))
+    let n: u32 = num.parse().ok()?;
+    (n > 0).then_some((Marker::Arabic(n), rest.trim_start_matches(char::is_whitespace)))
 }
 
 /// Parses `一、`.
 fn parse_cn_enum(s: &str) -> Option<(Marker, &str)> {
     let (num, rest) = take_while(s, is_cn_numeral_char);
     let rest = rest.strip_prefix('、')?;
-    Some((Marker::CnEnum(parse_cn_numeral(num)?), rest))
+    Some((Marker::CnEnum(clause_number(num)?), rest))
 }
 
 /// Parses `附件`, `附件一`, `附件2`, followed by a colon, a space or the end.
@@ -294,6 +335,28 @@ pub fn parse_marker(line: &str) -> Option<(Marker, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_numbers_are_named() {
+        assert_eq!(malformed_number("十十、内容"), Some("十十、"));
+        assert_eq!(malformed_number("0. 内容"), Some("0."));
+        assert_eq!(malformed_number("（〇）内容"), Some("（〇）"));
+        assert_eq!(malformed_number("零、内容"), Some("零、"));
+        for fine in [
+            "十一、内容",
+            "（二十）内容",
+            "1. 内容",
+            "一百零一、x",
+            "一十一、x",
+            "4.1.1 节",
+            "2005年",
+            "三（三）4",
+            "普通文字",
+        ] {
+            assert_eq!(malformed_number(fine), None, "{fine}");
+        }
+        assert!(parse_marker("一十一、x").is_some() && parse_marker("（一百〇一）x").is_some());
+    }
 
     #[test]
     fn chinese_numerals() {

@@ -8,7 +8,7 @@ mod parts;
 mod tests;
 
 use super::layout::{Role, survey};
-use super::numbering::{Marker, format_cn_numeral, parse_marker};
+use super::numbering::{Marker, format_cn_numeral, malformed_number, parse_marker};
 use super::{Clause, ClauseKind, ClauseTree, quote};
 use crate::markdown::{Block, BlockKind};
 use parts::{plain_paragraphs, unique_ids};
@@ -193,6 +193,21 @@ impl Builder {
         }
     }
 
+    /// Warns about a paragraph that starts like a clause number but is not
+    /// one (`十十、`, `0.`, `（〇）`): it stays text, which the editor may not expect.
+    fn warn_malformed_number(&mut self, block: &Block) {
+        if let Some(number) = malformed_number(&block.text) {
+            self.problems.push(ClauseProblem {
+                line: block.line,
+                column: block.column,
+                message: format!("`{number}` is not a clause number: this paragraph is read as text"),
+                hint: "write the number the usual way (十一、 （二十） 3.), starting from one; or ignore this if it is text"
+                    .into(),
+                error: false,
+            });
+        }
+    }
+
     fn kind_of(&self, marker: Marker) -> ClauseKind {
         match marker {
             Marker::Book(_) => ClauseKind::Book,
@@ -351,7 +366,10 @@ impl Builder {
                     match (parsed, block.kind) {
                         (Some((marker, rest)), _) => self.add_numbered(block, marker, rest),
                         (None, BlockKind::Heading(level)) => self.add_division(block, level),
-                        (None, _) => self.add_text(block),
+                        (None, _) => {
+                            self.warn_malformed_number(block);
+                            self.add_text(block)
+                        }
                     }
                 }
                 if opening > 0 {
