@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::chromium::{chromium, file_url, run_chromium, run_chromium_url};
 
@@ -83,18 +83,6 @@ const DRIVER: &str = r##"<!doctype html>
 </script></body></html>
 "##;
 
-fn axe_script() -> Option<PathBuf> {
-    let path = common::repo_root().join("target/npm/node_modules/axe-core/axe.min.js");
-    if path.is_file() {
-        return Some(path);
-    }
-    if common::skip::in_ci() {
-        panic!("axe-core missing: run `npm install --prefix target/npm axe-core@4` (.ci/run does)");
-    }
-    common::skip::skip("axe-core not installed (npm install --prefix target/npm axe-core@4)");
-    None
-}
-
 fn report(dom: &str) -> serde_json::Value {
     let report = dom.split("<pre id=\"result\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("");
     let report = report.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
@@ -147,7 +135,7 @@ fn check_run(r: &serde_json::Value, place: &str) {
 
 #[test]
 fn a_self_test_scores_explains_and_retries_wrong_answers() {
-    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let (Some(bin), Some(axe)) = (chromium(), common::skip::axe_script()) else { return };
     let tmp = tempfile::tempdir().unwrap();
     let out = common::build_site(tmp.path());
     std::fs::write(out.join("__quiz.html"), DRIVER).unwrap();

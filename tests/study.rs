@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::chromium::{chromium, run_chromium, run_chromium_url};
 
@@ -86,15 +86,6 @@ const CHECKER: &str = r##"<!doctype html>
 </script></body></html>
 "##;
 
-fn axe_script() -> Option<PathBuf> {
-    let path = common::repo_root().join("target/npm/node_modules/axe-core/axe.min.js");
-    if path.is_file() {
-        return Some(path);
-    }
-    common::skip::skip("axe-core not installed (npm install --prefix target/npm axe-core@4; .ci/run does)");
-    None
-}
-
 /// Builds the site and serves it with the checker page and axe-core.
 fn serve_site(tmp: &Path, axe: &Path) -> u16 {
     let out = common::build_site(tmp);
@@ -118,7 +109,7 @@ fn check(bin: &Path, port: u16, page: &str, width: u32, copy: Option<&str>) -> s
 
 #[test]
 fn every_page_type_is_accessible_and_fits_a_phone() {
-    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let (Some(bin), Some(axe)) = (chromium(), common::skip::axe_script()) else { return };
     let tmp = tempfile::tempdir().unwrap();
     let port = serve_site(tmp.path(), &axe);
     let mut failures = Vec::new();
@@ -143,7 +134,7 @@ fn every_page_type_is_accessible_and_fits_a_phone() {
 
 #[test]
 fn comparison_page_is_two_columns_wide_and_stacked_narrow_and_in_print() {
-    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let (Some(bin), Some(axe)) = (chromium(), common::skip::axe_script()) else { return };
     let tmp = tempfile::tempdir().unwrap();
     let port = serve_site(tmp.path(), &axe);
     let page = "laws/anti-monopoly-law/compare-2007-08-30_2022-06-24.html";
@@ -170,7 +161,7 @@ fn comparison_page_is_two_columns_wide_and_stacked_narrow_and_in_print() {
 
 #[test]
 fn copy_citation_puts_citation_and_link_on_the_clipboard() {
-    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let (Some(bin), Some(axe)) = (chromium(), common::skip::axe_script()) else { return };
     let tmp = tempfile::tempdir().unwrap();
     let port = serve_site(tmp.path(), &axe);
     let report = check(&bin, port, "opinions.html", 1280, Some("sec_3__subsec_3__point_2"));
@@ -236,7 +227,7 @@ fn page_weight_is_small_and_shared() {
 
 #[test]
 fn screenshots_at_phone_and_desktop_width() {
-    let (Some(bin), Some(axe)) = (chromium(), axe_script()) else { return };
+    let (Some(bin), Some(axe)) = (chromium(), common::skip::axe_script()) else { return };
     let tmp = tempfile::tempdir().unwrap();
     let port = serve_site(tmp.path(), &axe);
     let dir = common::repo_root().join("target/screenshots");

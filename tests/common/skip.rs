@@ -25,3 +25,14 @@ pub fn skip(reason: &str) {
     // Straight to the stream: `eprintln!` would be captured with the test's output.
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
+
+/// The axe-core script the accessibility checks inject, or `None` after
+/// reporting the skip ([`skip`] fails under `CI=true`, where `.ci/run` installs it).
+pub fn axe_script() -> Option<std::path::PathBuf> {
+    let path = super::repo_root().join("target/npm/node_modules/axe-core/axe.min.js");
+    if path.is_file() {
+        return Some(path);
+    }
+    skip("axe-core not installed (npm install --prefix target/npm axe-core@4; .ci/run does)");
+    None
+}
