@@ -8,6 +8,7 @@ pub mod clause_html;
 pub mod handouts;
 pub mod linker;
 mod pages;
+pub mod present;
 pub mod quiz;
 pub mod versions;
 pub mod views;
@@ -280,6 +281,7 @@ fn document_view(resolved: &Resolved, index: usize, from: &str, linker: Option<&
             })
             .collect(),
         versions: versions::versions_view(resolved, index, from),
+        present: present::path_of(resolved, index).map(|p| relative_url(from, &p)),
     }
 }
 
@@ -431,6 +433,7 @@ enum Job<'l, 'r> {
     Document(usize),
     Handout(&'l handouts::HandoutScope<'r>),
     Quiz(&'l quiz::QuizScope<'r>),
+    Present(usize, &'l str),
     Compare(&'r crate::resolve::versions::VersionSet, &'r crate::resolve::versions::Comparison),
 }
 
@@ -587,6 +590,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     let lists = pages::list_pages(resolved);
     let scopes = handouts::scopes(resolved);
     let quizzes = quiz::scopes(resolved);
+    let presents = present::scopes(resolved);
     let mut jobs: Vec<Job<'_, '_>> = lists.iter().map(Job::List).collect();
     jobs.extend([Job::Home, Job::NotFound, Job::Search, Job::StudyPlan]);
     // A content file whose page would take the place of a generated one is
@@ -595,6 +599,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
         .iter()
         .map(|l| l.path(resolved))
         .chain(scopes.iter().map(|s| s.path.clone()))
+        .chain(presents.iter().map(|(_, p)| p.clone()))
         .chain(["index.html", "404.html", "search.html", handouts::STUDY_PLAN_PAGE].map(String::from))
         .collect();
     for (i, doc) in resolved.documents.iter().enumerate() {
@@ -610,6 +615,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
     }
     jobs.extend(scopes.iter().map(Job::Handout));
     jobs.extend(quizzes.iter().map(Job::Quiz));
+    jobs.extend(presents.iter().map(|(i, p)| Job::Present(*i, p.as_str())));
     for set in &resolved.versions {
         jobs.extend(set.comparisons.iter().map(|c| Job::Compare(set, c)));
     }
@@ -632,6 +638,7 @@ pub fn render_into(resolved: &Resolved, theme: &Theme, sink: &dyn FileSink) -> V
             Job::Document(i) => out.take(&resolved.documents[*i].output, renderer.document_page(*i)),
             Job::Handout(scope) => out.take(&scope.path, handouts::render_handout(&renderer, scope)),
             Job::Quiz(scope) => out.take(&scope.path, quiz::render_quiz(&renderer, scope)),
+            Job::Present(i, path) => out.take(path, present::render_present(&renderer, *i, path)),
             Job::Compare(set, c) => out.take(&c.output, renderer.compare_page(set, c)),
         })
     };

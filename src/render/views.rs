@@ -126,6 +126,8 @@ pub struct DocumentView {
     /// Self-test pages: the whole document first, then one per top-level
     /// section with questions.
     pub quizzes: Vec<LinkView>,
+    /// The projector view (演示), when the document has one.
+    pub present: Option<String>,
     /// For a document in several versions: this version, the others and
     /// their comparisons.
     pub versions: Option<super::versions::VersionsView>,

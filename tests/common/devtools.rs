@@ -142,6 +142,8 @@ impl Page {
         let (code, key_code, text) = match key {
             "ArrowDown" => ("ArrowDown", 40, ""),
             "ArrowUp" => ("ArrowUp", 38, ""),
+            "ArrowLeft" => ("ArrowLeft", 37, ""),
+            "ArrowRight" => ("ArrowRight", 39, ""),
             "Enter" => ("Enter", 13, "\r"),
             "Escape" => ("Escape", 27, ""),
             "Tab" => ("Tab", 9, ""),
