@@ -211,6 +211,13 @@ fn slash_path(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// The 1-based line and column just after `text`.
+fn end_of(text: &str) -> (usize, usize) {
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// Reads a file as UTF-8; a bad byte is reported at its line and column.
 fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(abs)
@@ -218,18 +225,14 @@ fn read_text(abs: &Path, path: &Path) -> Result<String, Diagnostic> {
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         // A NUL byte would be copied into the pages, where browsers show it
         // differently; a text file has none.
-        let before = String::from_utf8_lossy(&bytes[..at]);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = end_of(&String::from_utf8_lossy(&bytes[..at]));
         return Err(Diagnostic::error(path, line, column, "the file contains a NUL character")
             .with_code("not-utf8")
             .with_hint("remove it: text files have none (the file may be damaged, or saved as UTF-16)"));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let valid = std::str::from_utf8(valid).unwrap_or_default();
-        let line = valid.matches('\n').count() + 1;
-        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = end_of(std::str::from_utf8(valid).unwrap_or_default());
         Diagnostic::error(path, line, column, "the file is not valid UTF-8")
             .with_code("not-utf8")
             .with_hint("save it as UTF-8 (GBK or GB18030 files must be converted, e.g. `iconv -f GB18030 -t UTF-8`)")

@@ -172,12 +172,13 @@ impl CitationIndex {
         }
         // The longest prefix that names a document: one map lookup per prefix
         // no longer than the longest name.
-        citation
+        let mut limit = self.longest_name.min(citation.len());
+        while !citation.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        citation[..limit]
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
-            .take_while(|end| *end <= self.longest_name)
-            .collect::<Vec<_>>()
-            .into_iter()
             .rev()
             .find_map(|end| self.names.get(&citation[..end]).map(|&doc| (doc, &citation[end..])))
     }

@@ -201,22 +201,11 @@ fn output_path(doc: &RawDocument) -> String {
 /// Warnings for the links in a body whose targets are not safe (the
 /// renderer shows their text alone).
 fn unsafe_links(raw: &RawDocument) -> Vec<Diagnostic> {
-    let targets = crate::url_safety::unsafe_link_targets(&raw.body);
-    let mut lines = 0;
-    let mut line_start = 0;
-    let mut counted = 0;
-    targets
+    let mut positions = references::Positions::new(&raw.body);
+    crate::url_safety::unsafe_link_targets(&raw.body)
         .into_iter()
         .map(|(offset, url)| {
-            // Offsets come in order: count lines from where the last one ended.
-            for (i, b) in raw.body.as_bytes()[counted..offset].iter().enumerate() {
-                if *b == b'\n' {
-                    lines += 1;
-                    line_start = counted + i + 1;
-                }
-            }
-            counted = offset;
-            let column = raw.body[line_start..offset].chars().count() + 1;
+            let (lines, column) = positions.at(offset);
             let shown: String = url.chars().take(60).collect();
             Diagnostic::warning(
                 &raw.path,

@@ -80,7 +80,7 @@ pub struct ReferenceGraph {
 /// Line and column of byte offsets in one text, asked in increasing order:
 /// each call reads only the text since the last one, so finding every
 /// reference of a text takes time in proportion to its length.
-struct Positions<'t> {
+pub(super) struct Positions<'t> {
     text: &'t str,
     /// Where the last call ended, the newlines before it, and the characters
     /// between its line's start and it.
@@ -90,12 +90,12 @@ struct Positions<'t> {
 }
 
 impl<'t> Positions<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(super) fn new(text: &'t str) -> Self {
         Positions { text, offset: 0, line: 0, column: 0 }
     }
 
     /// Newlines before byte `offset` (0-based line) and its 1-based column.
-    fn at(&mut self, offset: usize) -> (usize, usize) {
+    pub(super) fn at(&mut self, offset: usize) -> (usize, usize) {
         if offset < self.offset {
             *self = Positions::new(self.text);
         }
